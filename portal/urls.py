@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Second opinion requests"
+admin.site.site_title = "Second opinion intake"
+admin.site.index_title = "Intake"
+
+urlpatterns = [
+    path("staff/", admin.site.urls),
+    path("", include("requests_app.urls")),
+]

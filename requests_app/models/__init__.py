@@ -1,0 +1,58 @@
+"""The domain's tables, one module per concern (re-exported here)."""
+
+from .choices import (
+    URGENCY_RANK,
+    CancerCategory,
+    ContactMethod,
+    CoverageType,
+    DocumentCategory,
+    PhysicianAwareness,
+    PreferredLanguage,
+    Reason,
+    RecordsAvailability,
+    Relationship,
+    ReportType,
+    Sex,
+    Status,
+    SubmitterRole,
+    TreatmentStatus,
+    Urgency,
+    VisitPreference,
+    YesNoUnsure,
+)
+from .documents import Document, DocumentStatus
+from .notifications import Notification
+from .request import Request, age_on, hash_token, new_reference
+from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
+
+__all__ = [
+    "URGENCY_RANK",
+    "AuditLogEntry",
+    "CancerCategory",
+    "ContactMethod",
+    "CoverageType",
+    "Document",
+    "DocumentCategory",
+    "DocumentStatus",
+    "InternalNote",
+    "Notification",
+    "PhysicianAwareness",
+    "PreferredLanguage",
+    "Reason",
+    "RecordsAvailability",
+    "RecordsRequest",
+    "Relationship",
+    "ReportType",
+    "Request",
+    "Sex",
+    "Status",
+    "StatusChange",
+    "SubmitterRole",
+    "TreatmentStatus",
+    "Urgency",
+    "VisitPreference",
+    "YesNoUnsure",
+    "age_on",
+    "hash_token",
+    "new_reference",
+]

@@ -1,0 +1,272 @@
+"""The second-opinion request: a draft while the family fills it in, then the submitted request.
+
+One row holds every answer (DESIGN §2). Columns are blank while a draft is in progress;
+which answers are required is decided by the step forms (requests_app/forms.py), so the
+review page and the step validation can never disagree.
+"""
+
+import hashlib
+import secrets
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+from .choices import (
+    CancerCategory,
+    ContactMethod,
+    CoverageType,
+    PhysicianAwareness,
+    PreferredLanguage,
+    RecordsAvailability,
+    Relationship,
+    Sex,
+    Status,
+    SubmitterRole,
+    TreatmentStatus,
+    Urgency,
+    VisitPreference,
+    YesNoUnsure,
+)
+
+# No 0/O, 1/I/L, U: a reference is read out over the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference():
+    """A random reference such as SO-7KQ4-M2XH; unguessable from any other one."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"SO-{chars[:4]}-{chars[4:]}"
+
+
+def hash_token(token):
+    """The stored form of a resume token: its SHA-256, so a database leak opens no draft."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def age_on(birth_date, today):
+    """Completed years of age on a given day."""
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+class RequestQuerySet(models.QuerySet):
+    def drafts(self):
+        return self.filter(status=Status.DRAFT)
+
+    def submitted(self):
+        return self.exclude(status=Status.DRAFT)
+
+    def by_resume_token(self, token):
+        """The request a still-valid resume token opens, or None."""
+        if not token or len(token) > 100:
+            return None
+        oldest = timezone.now() - timedelta(days=settings.RESUME_LINK_MAX_AGE_DAYS)
+        return self.filter(resume_token_hash=hash_token(token), resume_token_created_at__gte=oldest).first()
+
+    def with_resume_email(self, email):
+        return self.filter(models.Q(resume_email__iexact=email) | models.Q(guardian_email__iexact=email))
+
+
+class Request(models.Model):
+    # --- identity and lifecycle -----------------------------------------------------
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=12, unique=True, null=True, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    submitter_role = models.CharField(_("who is submitting"), max_length=10, choices=SubmitterRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
+    last_step = models.CharField(max_length=40, blank=True, help_text="The step the family last saved.")
+    # Raw values of fields that did not validate when the family left a step with "Back" or
+    # "Save and continue later", keyed by step: shown again so nothing typed is lost.
+    unsaved_inputs = models.JSONField(default=dict, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_requests"
+    )
+
+    # --- resume link (DESIGN §4): only the token's hash is stored -------------------
+    resume_email = models.EmailField(_("email for your saved-request link"), blank=True)
+    resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    resume_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resume_failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    # --- referring physician (only when a physician submits) ------------------------
+    physician_name = models.CharField(_("your full name"), max_length=200, blank=True)
+    physician_npi = models.CharField(_("your NPI number"), max_length=10, blank=True)
+    physician_institution = models.CharField(_("your hospital or practice"), max_length=200, blank=True)
+    physician_phone = PhoneNumberField(_("your phone number"), blank=True)
+    physician_email = models.EmailField(_("your email address"), blank=True)
+    physician_attests_family_agreed = models.BooleanField(
+        _("The child's parent or legal guardian has agreed to this second-opinion request"), default=False
+    )
+
+    # --- child ----------------------------------------------------------------------
+    child_first_name = models.CharField(_("child's legal first name"), max_length=100, blank=True)
+    child_last_name = models.CharField(_("child's legal last name"), max_length=100, blank=True)
+    child_preferred_name = models.CharField(_("name the child likes to be called"), max_length=100, blank=True)
+    child_birth_date = models.DateField(_("child's date of birth"), null=True, blank=True)
+    child_sex = models.CharField(_("child's sex"), max_length=12, choices=Sex.choices, blank=True)
+
+    # --- address --------------------------------------------------------------------
+    address_line1 = models.CharField(_("address line 1"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("town or city"), max_length=100, blank=True)
+    region = models.CharField(_("state, province or region"), max_length=100, blank=True)
+    postal_code = models.CharField(_("ZIP or postal code"), max_length=20, blank=True)
+    country = CountryField(_("country"), blank=True, default="US")
+
+    # --- parent / guardian ------------------------------------------------------------
+    guardian_name = models.CharField(_("parent or guardian's full name"), max_length=200, blank=True)
+    guardian_relationship = models.CharField(
+        _("relationship to the child"), max_length=20, choices=Relationship.choices, blank=True
+    )
+    guardian_email = models.EmailField(_("email address"), blank=True, db_index=True)
+    guardian_phone = PhoneNumberField(_("phone number"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=PreferredLanguage.choices, blank=True
+    )
+    preferred_contact_method = models.CharField(
+        _("how should we contact you?"), max_length=8, choices=ContactMethod.choices, blank=True
+    )
+    guardian_attests_legal_authority = models.BooleanField(
+        _("I have legal authority to consent to medical care for this child"), default=False
+    )
+    second_guardian_name = models.CharField(_("second parent or guardian's name"), max_length=200, blank=True)
+    second_guardian_relationship = models.CharField(
+        _("their relationship to the child"), max_length=20, choices=Relationship.choices, blank=True
+    )
+    second_guardian_email = models.EmailField(_("their email address"), blank=True)
+    second_guardian_phone = PhoneNumberField(_("their phone number"), blank=True)
+
+    # --- insurance ------------------------------------------------------------------
+    coverage_type = models.CharField(_("type of coverage"), max_length=20, choices=CoverageType.choices, blank=True)
+    insurance_carrier = models.CharField(_("insurance company or plan name"), max_length=200, blank=True)
+    insurance_member_id = models.CharField(_("member ID"), max_length=60, blank=True)
+    insurance_group_number = models.CharField(_("group number"), max_length=60, blank=True)
+    policyholder_name = models.CharField(_("policyholder's full name"), max_length=200, blank=True)
+    policyholder_birth_date = models.DateField(_("policyholder's date of birth"), null=True, blank=True)
+
+    # --- current physician ----------------------------------------------------------
+    current_physician_name = models.CharField(_("doctor's name"), max_length=200, blank=True)
+    current_physician_specialty = models.CharField(_("specialty"), max_length=100, blank=True)
+    current_physician_institution = models.CharField(_("hospital or practice"), max_length=200, blank=True)
+    current_physician_phone = PhoneNumberField(_("phone number"), blank=True)
+    current_physician_fax = PhoneNumberField(_("fax number"), blank=True)
+    current_physician_email = models.EmailField(_("email address"), blank=True)
+    current_physician_aware = models.CharField(
+        _("does this doctor know you are asking for a second opinion?"),
+        max_length=12,
+        choices=PhysicianAwareness.choices,
+        blank=True,
+    )
+
+    # --- diagnosis ------------------------------------------------------------------
+    diagnosis_text = models.TextField(_("diagnosis, as written by the treating team"), blank=True)
+    cancer_category = models.CharField(
+        _("type of cancer"), max_length=24, choices=CancerCategory.choices, blank=True, db_index=True
+    )
+    diagnosis_date = models.DateField(_("date of diagnosis"), null=True, blank=True)
+    diagnosing_institution = models.CharField(_("hospital where the diagnosis was made"), max_length=200, blank=True)
+    diagnosis_changed = models.CharField(
+        _("has the diagnosis changed since it was first made?"), max_length=8, choices=YesNoUnsure.choices, blank=True
+    )
+
+    # --- symptoms and current state -------------------------------------------------
+    current_symptoms = models.TextField(_("current symptoms"), blank=True)
+    treatment_status = models.CharField(
+        _("where is your child in treatment?"), max_length=16, choices=TreatmentStatus.choices, blank=True
+    )
+    urgency = models.CharField(
+        _("how soon do you need an answer?"), max_length=10, choices=Urgency.choices, blank=True, db_index=True
+    )
+
+    # --- reasons and visit ----------------------------------------------------------
+    reasons = models.JSONField(_("reasons for a second opinion"), default=list, blank=True)
+    other_reason = models.CharField(_("other reason"), max_length=500, blank=True)
+    questions = models.TextField(_("questions you want the specialist to answer"), blank=True)
+    visit_preference = models.CharField(
+        _("how would you like to meet the specialist?"), max_length=16, choices=VisitPreference.choices, blank=True
+    )
+
+    # --- records (filled by the records step; files are Document rows) --------------
+    scans_availability = models.CharField(max_length=16, choices=RecordsAvailability.choices, blank=True)
+    slides_availability = models.CharField(max_length=16, choices=RecordsAvailability.choices, blank=True)
+    slides_tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
+    reports_availability = models.CharField(max_length=16, choices=RecordsAvailability.choices, blank=True)
+    treatment_plan_availability = models.CharField(max_length=16, choices=RecordsAvailability.choices, blank=True)
+    treatment_plan_text = models.TextField(_("treatment plan"), blank=True)
+
+    # --- consent --------------------------------------------------------------------
+    consent_to_share_records = models.BooleanField(
+        _("I authorize the release of my child's medical records to the center for this review"), default=False
+    )
+    consent_signature = models.CharField(_("type your full name as your signature"), max_length=200, blank=True)
+    consent_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    consent_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+
+    # --- visit, once scheduled ------------------------------------------------------
+    visit_scheduled_for = models.DateTimeField(null=True, blank=True)
+    visit_format = models.CharField(max_length=16, choices=VisitPreference.choices, blank=True)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "-submitted_at"], name="request_status_submitted")]
+
+    def __str__(self):
+        return self.reference or f"Draft {self.pk}"
+
+    @property
+    def is_draft(self):
+        return self.status == Status.DRAFT
+
+    @property
+    def is_physician_request(self):
+        return self.submitter_role == SubmitterRole.PHYSICIAN
+
+    @property
+    def child_name(self):
+        return " ".join(p for p in (self.child_first_name, self.child_last_name) if p)
+
+    def child_age(self, today=None):
+        """The child's age in completed years, or None before the birth date is given."""
+        if not self.child_birth_date:
+            return None
+        return age_on(self.child_birth_date, today or timezone.localdate())
+
+    def issue_resume_token(self):
+        """Start a new resume link: return the token once and store only its hash (old links stop working)."""
+        token = secrets.token_urlsafe(32)
+        self.resume_token_hash = hash_token(token)
+        self.resume_token_created_at = timezone.now()
+        self.resume_failed_attempts = 0
+        self.save(
+            update_fields=["resume_token_hash", "resume_token_created_at", "resume_failed_attempts", "updated_at"]
+        )
+        return token
+
+    def revoke_resume_token(self):
+        self.resume_token_hash = ""
+        self.resume_token_created_at = None
+        self.save(update_fields=["resume_token_hash", "resume_token_created_at", "updated_at"])
+
+    def birth_date_matches(self, value: date):
+        return self.child_birth_date is not None and self.child_birth_date == value
+
+    def confirmation_recipients(self):
+        """Who receives the submission confirmation: the guardian, and the physician who submitted."""
+        recipients = [self.guardian_email]
+        if self.is_physician_request and self.physician_email:
+            recipients.append(self.physician_email)
+        return [r for r in dict.fromkeys(recipients) if r]
+
+    @property
+    def contact_email(self):
+        """Where the family's own emails (resume link, status changes) go."""
+        return self.resume_email or self.guardian_email

@@ -1,0 +1,79 @@
+"""What happens to a request after submission: status history, notes, records asked for, audit."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Status
+
+
+class StatusChange(models.Model):
+    """One transition of a request's status: who made it, when, and why. Written only by workflow.py."""
+
+    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} -> {self.to_status}"
+
+
+class InternalNote(models.Model):
+    """A note staff write about a request; never shown to the family."""
+
+    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Note {self.pk} on request {self.request_id}"
+
+
+class RecordsRequest(models.Model):
+    """Records the center asked the family for, and when they answered."""
+
+    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="records_requests")
+    categories = models.JSONField(default=list)
+    message = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self):
+        return f"Records requested on {self.requested_at:%Y-%m-%d}"
+
+
+class AuditLogEntry(models.Model):
+    """Who looked at which request or downloaded which document. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW_REQUEST = "view_request", _("Viewed request")
+        DOWNLOAD_DOCUMENT = "download_document", _("Downloaded document")
+        EXPORT = "export", _("Exported requests")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=24, choices=Action.choices)
+    request = models.ForeignKey("requests_app.Request", null=True, blank=True, on_delete=models.SET_NULL)
+    document = models.ForeignKey("requests_app.Document", null=True, blank=True, on_delete=models.SET_NULL)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "audit log entries"
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
