@@ -1,0 +1,61 @@
+# Two commands: `make run` (embedded default, no services) and `make test` (real services).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# The suite's services: the machine's PostgreSQL and Redis (see README).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+TEST_DB_NAME ?= test_portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+CHROMIUM ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev chromium migrate lint bench-intake clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# XStatic-Bootstrap ships only an sdist whose build needs pkg_resources: build it with
+	# the venv's own setuptools (<81 still has pkg_resources) instead of an isolated one.
+	$(BIN)/pip install --quiet "setuptools<81" wheel
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --no-build-isolation -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --no-build-isolation -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+install: $(VENV)/.runtime-installed
+install-dev: $(VENV)/.dev-installed
+
+migrate: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browsers here).
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "Installing Chromium from Debian's packages"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: install-dev chromium
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_DB_NAME=$(TEST_DB_NAME) TEST_REDIS_URL=$(TEST_REDIS_URL) \
+	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench-intake: install-dev
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/intake.py
+
+clean:
+	rm -rf $(VENV) var/static

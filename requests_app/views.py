@@ -1,0 +1,247 @@
+"""The public intake's views: thin, they parse input, call intake.py and render or redirect."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from . import intake, tasks
+from .forms import ConfirmBirthDateForm, ResumeEmailForm
+from .models import Request, SubmitterRole
+
+SESSION_DRAFT = "draft_id"
+SESSION_RESUME_CANDIDATE = "resume_candidate_id"
+SESSION_SUBMITTED = "submitted_id"
+SESSION_LINK_OFFERED = "link_offered"
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def current_draft(request):
+    """The draft this browser is working on, or None."""
+    pk = request.session.get(SESSION_DRAFT)
+    return Request.objects.drafts().filter(pk=pk).first() if pk else None
+
+
+def draft_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        draft = current_draft(request)
+        if draft is None:
+            if Request.objects.submitted().filter(pk=request.session.get(SESSION_DRAFT)).exists():
+                return redirect("requests_app:confirmation")
+            messages.info(request, _("To continue a saved request, open the link we emailed you."))
+            return redirect("requests_app:home")
+        return view(request, draft, *args, **kwargs)
+
+    return wrapper
+
+
+def rate_limited(request, exception=None):
+    return render(request, "requests_app/rate_limited.html", status=429)
+
+
+def home(request):
+    return render(request, "requests_app/home.html", {"draft": current_draft(request)})
+
+
+@require_POST
+@ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_START, method="POST", block=True)
+def start(request):
+    role = request.POST.get("role")
+    if role not in SubmitterRole.values:
+        messages.error(request, _("Please choose whether you are the child's parent or guardian, or their doctor."))
+        return redirect("requests_app:home")
+    draft = Request.objects.create(submitter_role=role)
+    request.session.cycle_key()
+    request.session[SESSION_DRAFT] = draft.pk
+    request.session.pop(SESSION_LINK_OFFERED, None)
+    return redirect("requests_app:step", slug=intake.steps_for(draft)[0].slug)
+
+
+@draft_required
+def step(request, draft, slug):
+    current = intake.get_step(draft, slug)
+    if current is None:
+        return redirect("requests_app:step", slug=intake.steps_for(draft)[0].slug)
+    previous, following = intake.neighbours(draft, current)
+    returning_to_review = request.POST.get("return_to") == "review" or request.GET.get("return_to") == "review"
+
+    if request.method == "POST":
+        action = request.POST.get("action", "continue")
+        if action in ("back", "save_later"):
+            intake.save_partial(current, draft, request.POST)
+            if action == "save_later":
+                return redirect("requests_app:saved")
+            return redirect("requests_app:step", slug=previous.slug) if previous else redirect("requests_app:home")
+        form = current.form(draft, data=request.POST)
+        if form.is_valid():
+            draft = intake.save_step(current, draft, form, request_ip=client_ip(request))
+            if returning_to_review:
+                return redirect("requests_app:review")
+            if not draft.resume_email and not request.session.get(SESSION_LINK_OFFERED):
+                request.session[SESSION_LINK_OFFERED] = True
+                request.session["after_offer"] = following.slug if following else "review"
+                return redirect("requests_app:save_progress")
+            return redirect("requests_app:step", slug=following.slug) if following else redirect("requests_app:review")
+    else:
+        form = current.form(draft)
+
+    steps = intake.steps_for(draft)
+    return render(
+        request,
+        "requests_app/step.html",
+        {
+            "draft": draft,
+            "step": current,
+            "form": form,
+            "steps": steps,
+            "step_number": steps.index(current) + 1,
+            "previous": previous,
+            "returning_to_review": returning_to_review,
+        },
+    )
+
+
+@draft_required
+def save_progress(request, draft):
+    """Offer (after the first step) or ask for (on "Save and continue later") an email for the resume link."""
+    after = request.session.get("after_offer")
+    if request.method == "POST":
+        if request.POST.get("action") == "skip":
+            return _continue_after_offer(after)
+        form = ResumeEmailForm(request.POST)
+        if form.is_valid():
+            draft.resume_email = form.cleaned_data["email"]
+            draft.save(update_fields=["resume_email", "updated_at"])
+            tasks.send_resume_link.delay(draft.pk)
+            messages.success(
+                request, _("We have emailed you a link. Use it to come back to your request from any device.")
+            )
+            return redirect("requests_app:saved") if not after else _continue_after_offer(after)
+    else:
+        form = ResumeEmailForm(initial={"email": draft.physician_email or draft.guardian_email})
+    return render(request, "requests_app/save_progress.html", {"form": form, "draft": draft, "offering": bool(after)})
+
+
+def _continue_after_offer(after):
+    if after == "review" or not after:
+        return redirect("requests_app:review")
+    return redirect("requests_app:step", slug=after)
+
+
+@draft_required
+def saved(request, draft):
+    if not draft.resume_email:
+        return redirect("requests_app:save_progress")
+    if request.method == "POST":
+        tasks.send_resume_link.delay(draft.pk)
+        messages.success(request, _("We have sent you a new link. Earlier links no longer work."))
+        return redirect("requests_app:saved")
+    return render(request, "requests_app/saved.html", {"draft": draft, "days": settings.RESUME_LINK_MAX_AGE_DAYS})
+
+
+@draft_required
+def review(request, draft):
+    request.session.pop("after_offer", None)
+    sections = intake.review_sections(draft)
+    return render(
+        request,
+        "requests_app/review.html",
+        {"draft": draft, "sections": sections, "complete": all(s["complete"] for s in sections)},
+    )
+
+
+@require_POST
+def submit(request):
+    pk = request.session.get(SESSION_DRAFT)
+    if not pk or not Request.objects.filter(pk=pk).exists():
+        messages.info(request, _("To continue a saved request, open the link we emailed you."))
+        return redirect("requests_app:home")
+    try:
+        submitted = intake.submit(pk, request_ip=client_ip(request))
+    except intake.SubmissionIncomplete:
+        messages.error(request, _("Some answers are still missing. Please give them before you submit."))
+        return redirect("requests_app:review")
+    request.session[SESSION_SUBMITTED] = submitted.pk
+    return redirect("requests_app:confirmation")
+
+
+def confirmation(request):
+    pk = request.session.get(SESSION_SUBMITTED) or request.session.get(SESSION_DRAFT)
+    submitted = Request.objects.submitted().filter(pk=pk).first() if pk else None
+    if submitted is None:
+        return redirect("requests_app:home")
+    return render(request, "requests_app/confirmation.html", {"req": submitted})
+
+
+@ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_RESUME, block=True)
+def resume(request):
+    """Exchange the emailed token for a session, then leave the URL that carries it at once."""
+    found = Request.objects.by_resume_token(request.GET.get("t", ""))
+    if found is None:
+        return render(request, "requests_app/link_invalid.html", status=404)
+    request.session.cycle_key()
+    request.session.pop(SESSION_DRAFT, None)
+    request.session[SESSION_RESUME_CANDIDATE] = found.pk
+    return redirect("requests_app:resume_confirm")
+
+
+@ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_RESUME, method="POST", block=True)
+def resume_confirm(request):
+    """Before any saved answer is shown in a new browser, the visitor confirms the child's date of birth."""
+    pk = request.session.get(SESSION_RESUME_CANDIDATE)
+    found = Request.objects.filter(pk=pk).exclude(resume_token_hash="").first() if pk else None
+    if found is None:
+        return render(request, "requests_app/link_invalid.html", status=404)
+    if found.child_birth_date is None:
+        return _open_request(request, found)
+    form = ConfirmBirthDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if found.birth_date_matches(form.cleaned_data["birth_date"]):
+            return _open_request(request, found)
+        found.resume_failed_attempts += 1
+        found.save(update_fields=["resume_failed_attempts"])
+        if found.resume_failed_attempts >= settings.RESUME_MAX_BIRTH_DATE_ATTEMPTS:
+            found.revoke_resume_token()
+            request.session.pop(SESSION_RESUME_CANDIDATE, None)
+            return render(request, "requests_app/link_invalid.html", {"too_many_attempts": True}, status=403)
+        form.add_error("birth_date", _("That date of birth does not match our records. Please try again."))
+    return render(request, "requests_app/resume_confirm.html", {"form": form})
+
+
+def _open_request(request, found):
+    request.session.pop(SESSION_RESUME_CANDIDATE, None)
+    request.session.cycle_key()
+    request.session[SESSION_DRAFT] = found.pk
+    request.session[SESSION_LINK_OFFERED] = True
+    if found.resume_failed_attempts:
+        found.resume_failed_attempts = 0
+        found.save(update_fields=["resume_failed_attempts"])
+    if not found.is_draft:
+        request.session[SESSION_SUBMITTED] = found.pk
+        return redirect("requests_app:confirmation")
+    messages.success(request, _("Welcome back. Your answers are as you left them."))
+    next_step = intake.resume_step(found)
+    return redirect("requests_app:step", slug=next_step.slug) if next_step else redirect("requests_app:review")
+
+
+@ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_LINK_REQUEST, method="POST", block=True)
+def request_link(request):
+    """Send a lost link again; the answer is the same whether or not the address has a saved request."""
+    form = ResumeEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        tasks.send_resume_links_for_email.delay(form.cleaned_data["email"])
+        return redirect(reverse("requests_app:link_sent"))
+    return render(request, "requests_app/request_link.html", {"form": form})
+
+
+def link_sent(request):
+    return render(request, "requests_app/link_sent.html", {"days": settings.RESUME_LINK_MAX_AGE_DAYS})

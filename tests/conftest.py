@@ -1,0 +1,47 @@
+"""Shared fixtures. The suite runs on PostgreSQL (see Makefile `test`); services that a test needs
+beyond the database (Redis, an S3 server, SMTP, a Celery worker, Chromium) are started or reached
+by fixtures in the test modules that need them."""
+
+import pytest
+from django.core.cache import cache
+
+from requests_app import intake
+
+from .factories import CompleteDraftFactory, DraftFactory, PhysicianDraftFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the cache: one test's requests must not throttle the next's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def guardian_draft(db):
+    return DraftFactory()
+
+
+@pytest.fixture
+def complete_draft(db):
+    return CompleteDraftFactory()
+
+
+@pytest.fixture
+def physician_draft(db):
+    return PhysicianDraftFactory()
+
+
+def open_draft(client, draft):
+    """Attach a draft to the test client's session, as starting or resuming would."""
+    session = client.session
+    session["draft_id"] = draft.pk
+    session["link_offered"] = True
+    session.save()
+    return client
+
+
+@pytest.fixture
+def all_steps():
+    return intake.STEPS
