@@ -11,6 +11,15 @@ from .factories import CompleteDraftFactory, DraftFactory, PhysicianDraftFactory
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # Tests do not run collectstatic: serve static files from the finders, without a manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # Rate-limit counters live in the cache: one test's requests must not throttle the next's.
     cache.clear()

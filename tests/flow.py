@@ -1,0 +1,32 @@
+"""Drive the intake through Django's test client as a family would."""
+
+from requests_app import intake
+from requests_app.models import Request
+
+from . import answers
+
+
+def start(client, role="guardian"):
+    response = client.post("/request/start/", {"role": role})
+    assert response.status_code == 302, response.status_code
+    return Request.objects.get(pk=client.session["draft_id"])
+
+
+def post_step(client, slug, data=None, action="continue", **extra):
+    payload = {**(answers.for_step(slug) if data is None else data), "action": action, **extra}
+    return client.post(f"/request/{slug}/", payload)
+
+
+def fill_all_steps(client, draft, resume_email="maria.lopez@example.com"):
+    """Answer every step in order, accepting the resume-link offer after the first one."""
+    for step in intake.steps_for(draft):
+        response = post_step(client, step.slug)
+        assert response.status_code == 302, (step.slug, response.content.decode()[:2000])
+        if response.url == "/request/save/":
+            response = client.post("/request/save/", {"action": "send", "email": resume_email})
+            assert response.status_code == 302
+    return Request.objects.get(pk=draft.pk)
+
+
+def submit(client):
+    return client.post("/request/submit/")
