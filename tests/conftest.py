@@ -9,6 +9,10 @@ from requests_app import intake
 
 from .factories import CompleteDraftFactory, DraftFactory, PhysicianDraftFactory
 
+# Service fixtures, one module per service (append yours; keep one per line).
+pytest_plugins = [
+]
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
