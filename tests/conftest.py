@@ -11,6 +11,7 @@ from .factories import CompleteDraftFactory, DraftFactory, PhysicianDraftFactory
 
 # Service fixtures, one module per service (append yours; keep one per line).
 pytest_plugins = [
+    "tests.fixtures.s3",
 ]
 
 
