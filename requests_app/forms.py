@@ -31,6 +31,9 @@ class StepForm(forms.ModelForm):
             field.error_messages["required"] = REQUIRED
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("rows", 4)
+            if isinstance(field.widget, forms.RadioSelect) and hasattr(field, "choices"):
+                # A model field's blank choice ("---------") is meaningless as a radio button.
+                field.choices = [(value, label) for value, label in field.choices if value != ""]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
