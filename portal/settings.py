@@ -135,7 +135,7 @@ USE_TZ = True
 
 # --- Static files and uploaded records ------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 # Bootstrap comes from the XStatic-Bootstrap package, never a CDN (DESIGN §6).
 import xstatic.pkg.bootstrap  # noqa: E402
 
@@ -212,6 +212,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=17, hour=3),
     },
 }
+# Notification outbox (requests_app/notifications.py): rows still pending this long are queued again.
+NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=60)
+# Attempts per row (across retries and re-queues) before it is marked failed; backoff between retries.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+NOTIFICATION_RETRY_BACKOFF_S = env.int("NOTIFICATION_RETRY_BACKOFF_S", default=5)
+NOTIFICATION_RETRY_BACKOFF_MAX_S = env.int("NOTIFICATION_RETRY_BACKOFF_MAX_S", default=600)
+NOTIFICATION_WEBHOOK_TIMEOUT = env.float("NOTIFICATION_WEBHOOK_TIMEOUT", default=10.0)
+# Publishing after commit: retry briefly, then leave the row to the re-queue (a broker outage must not
+# hold up or fail a family's submission).
+NOTIFICATION_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 # --- The center and the intake --------------------------------------------------------
 CENTER_NAME = env.str("CENTER_NAME", default="Children's Cancer Second Opinion Program")
@@ -256,3 +266,18 @@ LOGGING = {
 # Django's error reports must not carry POSTed health information.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "requests_app.logging.HealthDataReporterFilter"
 ADMINS = [("Portal admins", a) for a in env.list("ADMIN_EMAILS", default=[])]
+
+# --- Records uploads (requests_app/uploads.py; DESIGN §4) -------------------------------
+UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=20 * 1000**3)
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=50 * 1000**3)
+UPLOAD_MAX_FILES_PER_REQUEST = env.int("UPLOAD_MAX_FILES_PER_REQUEST", default=5000)
+# Parts are at least this big (S3 needs >= 5 MiB for all parts but the last); larger files get larger parts.
+UPLOAD_MIN_PART_BYTES = env.int("UPLOAD_MIN_PART_BYTES", default=8 * 1024**2)
+UPLOAD_PART_URL_EXPIRY_SECONDS = env.int("UPLOAD_PART_URL_EXPIRY_SECONDS", default=15 * 60)
+UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES", default=100 * 1000**3)
+UPLOAD_ZIP_MAX_ENTRIES = env.int("UPLOAD_ZIP_MAX_ENTRIES", default=100_000)
+UPLOAD_DICOM_HEADER_BYTES = env.int("UPLOAD_DICOM_HEADER_BYTES", default=256 * 1024)
+# Multipart uploads no document owns are aborted once this old (a start may still be committing).
+UPLOAD_ORPHAN_GRACE_HOURS = env.int("UPLOAD_ORPHAN_GRACE_HOURS", default=24)
+# Optional override of the file types each category accepts, e.g. {"reports": ["pdf", "jpeg"]}.
+UPLOAD_ACCEPTED_TYPES = env.json("UPLOAD_ACCEPTED_TYPES", default={})

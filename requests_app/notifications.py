@@ -1,85 +1,295 @@
-"""What is sent to whom: the outbox rows written at submission, and the emails themselves.
+"""What is sent to whom: the outbox rows, their delivery, and the emails and webhook themselves.
 
-Staff messages carry no health information: reference, urgency, role, times, counts and a link.
+Every notification is first an outbox row (``Notification``) written in the caller's transaction;
+after commit a Celery task delivers it (DESIGN §4). Staff messages and the webhook carry no health
+information: reference, urgency, role, times, counts and a link.
+
+Public API for other modules: ``queue_submission_notifications`` (intake), ``queue_family_notification``
+and ``queue_staff_notification`` (workflow, uploads).
 """
 
+import hashlib
+import hmac
+import json
+import logging
+import smtplib
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import Notification
+from .models import Notification, Status
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+FAMILY_KINDS = frozenset({Kind.RECORDS_REQUESTED, Kind.STATUS_CHANGED})
+STAFF_KINDS = frozenset({Kind.RECORDS_UPLOADED})
+WEBHOOK_EVENT = "request.submitted"
+
+
+class WebhookRefused(Exception):
+    """The webhook endpoint answered with a status other than 2xx."""
+
+
+# Failures worth another attempt: the mail server or the webhook endpoint is down, slow or says "later".
+RETRYABLE_ERRORS = (smtplib.SMTPException, OSError, WebhookRefused, TimeoutError, SoftTimeLimitExceeded)
+
+
+# --- writing outbox rows (in the caller's transaction) ---------------------------------------
 
 
 def queue_submission_notifications(request_obj):
     """Write one pending outbox row per recipient group, in the caller's transaction; deliver after commit."""
     rows = [
+        Notification(request=request_obj, kind=Kind.SCHEDULING_TEAM, recipients=list(settings.SCHEDULING_TEAM_EMAILS)),
         Notification(
-            request=request_obj, kind=Notification.Kind.SCHEDULING_TEAM, recipients=settings.SCHEDULING_TEAM_EMAILS
-        ),
-        Notification(
-            request=request_obj,
-            kind=Notification.Kind.SUBMISSION_CONFIRMATION,
-            recipients=request_obj.confirmation_recipients(),
+            request=request_obj, kind=Kind.SUBMISSION_CONFIRMATION, recipients=request_obj.confirmation_recipients()
         ),
     ]
-    created = Notification.objects.bulk_create(rows)
+    if settings.NOTIFICATION_WEBHOOK_URL:
+        rows.append(Notification(request=request_obj, kind=Kind.WEBHOOK, recipients=[]))
+    created = Notification.objects.bulk_create([row for row in rows if row.recipients or row.kind == Kind.WEBHOOK])
     enqueue_after_commit([n.pk for n in created])
     return created
 
 
+def queue_family_notification(request_obj, kind, context=None):
+    """Tell the family that records are needed or that the status changed; returns the row (or None: no address).
+
+    ``context`` is a small JSON-safe dict with no health information, e.g. {"status": "in_review",
+    "message": "..."} or {"categories": ["scans"], "message": "..."}; a coordinator's message is shown
+    to the family only. Runs in the caller's transaction; the email is sent after commit.
+    """
+    if kind not in FAMILY_KINDS:
+        raise ValueError(f"{kind} is not a family notification")
+    return _queue(request_obj, kind, family_recipients(request_obj, kind), context)
+
+
+def queue_staff_notification(request_obj, kind, recipients, context=None):
+    """Tell staff (e.g. the assigned coordinator) that records arrived; no health information is sent.
+
+    ``recipients`` is a list of addresses; ``context`` a small JSON-safe dict such as {"count": 2}.
+    """
+    if kind not in STAFF_KINDS:
+        raise ValueError(f"{kind} is not a staff notification")
+    return _queue(request_obj, kind, _unique(recipients), context)
+
+
+def family_recipients(request_obj, kind):
+    """Who hears about a request after submission.
+
+    Records requests carry a fresh resume link, and only one link works at a time, so they go to the
+    family's contact address alone; status changes also go to the physician who submitted.
+    """
+    if kind == Kind.RECORDS_REQUESTED:
+        return _unique([request_obj.contact_email])
+    return _unique([request_obj.contact_email, *request_obj.confirmation_recipients()])
+
+
+def _queue(request_obj, kind, recipients, context):
+    if not recipients:
+        logger.warning("no address for %s notification on request %s: nothing queued", kind, request_obj.pk)
+        return None
+    context = json.loads(json.dumps(context or {}))  # only JSON-safe values reach the row
+    row = Notification.objects.create(request=request_obj, kind=kind, recipients=recipients, context=context)
+    enqueue_after_commit([row.pk])
+    return row
+
+
+def _unique(addresses):
+    return [a for a in dict.fromkeys(addresses) if a]
+
+
+# --- queueing delivery tasks ------------------------------------------------------------------
+
+
 def enqueue_after_commit(notification_ids):
+    """Queue delivery once the rows are committed; a broker outage never fails the caller's request."""
+    transaction.on_commit(lambda: enqueue(notification_ids))
+
+
+def enqueue(notification_ids):
+    """Publish one delivery task per row; if the broker is unreachable, leave the rows to the periodic re-queue.
+
+    The publish retries only briefly (``NOTIFICATION_PUBLISH_RETRY_POLICY``) so a family's submission
+    never waits on a broker outage; the rows are safe in the database either way.
+    """
     from . import tasks  # tasks imports this module
 
-    def enqueue():
-        for pk in notification_ids:
-            tasks.deliver_notification.delay(pk)
+    for position, pk in enumerate(notification_ids):
+        try:
+            tasks.deliver_notification.apply_async(
+                (pk,), retry=True, retry_policy=settings.NOTIFICATION_PUBLISH_RETRY_POLICY
+            )
+        except Exception as exc:  # kombu raises several types for "broker unreachable"
+            logger.warning(
+                "could not queue %d notification(s) (%s); the periodic re-queue will deliver them",
+                len(notification_ids) - position,
+                type(exc).__name__,
+            )
+            return position
+    return len(notification_ids)
 
-    transaction.on_commit(enqueue)
+
+def requeue_pending(now=None, limit=500):
+    """Queue delivery again for rows still pending after ``NOTIFICATION_REQUEUE_AFTER_SECONDS``.
+
+    Covers a broker that was down at submit time and a worker that died mid-send. A row that already
+    failed some attempts waits longer (the delay doubles per attempt) so it is not raced against the
+    task's own backoff. Sending twice is impossible either way: delivery locks the row.
+    """
+    now = now or timezone.now()
+    base = settings.NOTIFICATION_REQUEUE_AFTER_SECONDS
+    candidates = (
+        Notification.objects.filter(state=Notification.State.PENDING, created_at__lte=now - timedelta(seconds=base))
+        .order_by("created_at")
+        .values_list("pk", "created_at", "attempts")[:limit]
+    )
+    due = [pk for pk, created, tries in candidates if created <= now - timedelta(seconds=base * 2 ** min(tries, 12))]
+    if due:
+        queued = enqueue(due)
+        logger.info("re-queued %d of %d pending notification(s)", queued, len(due))
+    return due
+
+
+# --- delivering one row (in the worker) -------------------------------------------------------
 
 
 def deliver(notification_id):
     """Send one pending notification and mark it sent; a second delivery of the same row sends nothing.
 
     The row is locked (skip_locked) for the whole send, so two workers never send it at once; the
-    "sent" mark is committed with the lock's release.
+    "sent" mark is committed with the lock's release. A failed attempt is counted on the row; after
+    ``NOTIFICATION_MAX_ATTEMPTS`` the row is marked failed and the error is not raised again.
     """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("request")
-            .filter(pk=notification_id, state=Notification.State.PENDING)
-            .first()
-        )
-        if notification is None:
+    try:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("request")
+                .filter(pk=notification_id, state=Notification.State.PENDING)
+                .first()
+            )
+            if notification is None:
+                return False
+            notification.attempts += 1
+            _send(notification)
+            notification.state = Notification.State.SENT
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+            notification.save(update_fields=["state", "sent_at", "attempts", "last_error"])
+        return True
+    except DatabaseError:
+        raise  # the database is away: nothing can be recorded; the task retries, the re-queue backs it up
+    except Exception as exc:
+        retryable = isinstance(exc, RETRYABLE_ERRORS)
+        if record_failed_attempt(notification_id, exc, final=not retryable):
             return False
-        notification.attempts += 1
-        _send(notification)
-        notification.state = Notification.State.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(update_fields=["state", "sent_at", "attempts", "last_error"])
-    return True
+        raise
+
+
+def record_failed_attempt(notification_id, exc, final=False):
+    """Count a failed attempt; mark the row failed when it is final or the attempts are used up. True if failed."""
+    error = describe_error(exc)
+    Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING).update(
+        attempts=F("attempts") + 1, last_error=error
+    )
+    row = Notification.objects.filter(pk=notification_id).values("kind", "attempts", "request_id", "state").first()
+    if row is None or row["state"] != Notification.State.PENDING:
+        return True
+    if final or row["attempts"] >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        Notification.objects.filter(pk=notification_id).update(state=Notification.State.FAILED)
+        logger.error(
+            "notification %s (%s) for request %s failed after %d attempt(s): %s",
+            notification_id,
+            row["kind"],
+            row["request_id"],
+            row["attempts"],
+            error,
+        )
+        return True
+    logger.warning(
+        "notification %s (%s) attempt %d failed, will retry: %s", notification_id, row["kind"], row["attempts"], error
+    )
+    return False
+
+
+def describe_error(exc):
+    """A short error description fit for the row and the log: the type and a code, never message text
+    (a server's reply may echo addresses or content)."""
+    name = type(exc).__name__
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{name} {exc.smtp_code}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return f"{name} ({len(exc.recipients)} recipient(s))"
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"{name} {exc.code}"
+    if isinstance(exc, WebhookRefused):
+        return f"{name} {exc.args[0] if exc.args else ''}".strip()
+    if isinstance(exc, OSError) and exc.errno:
+        return f"{name} errno {exc.errno}"
+    return name
 
 
 def _send(notification):
     request_obj = notification.request
-    if notification.kind == Notification.Kind.SCHEDULING_TEAM:
+    kind = notification.kind
+    extra = notification.context or {}
+    if kind == Kind.SCHEDULING_TEAM:
         context = {"req": request_obj, "admin_url": admin_url(request_obj), "documents": document_counts(request_obj)}
         send_email("scheduling_team", context, notification.recipients, language="en")
-    elif notification.kind == Notification.Kind.SUBMISSION_CONFIRMATION:
+    elif kind == Kind.SUBMISSION_CONFIRMATION:
         send_email("confirmation", {"req": request_obj}, notification.recipients, language=family_language(request_obj))
+    elif kind == Kind.WEBHOOK:
+        send_webhook(notification)
+    elif kind == Kind.RECORDS_REQUESTED:
+        # A fresh link to the family's request, issued here so the token never passes the broker or the row.
+        link = resume_link(request_obj.issue_resume_token())
+        context = {
+            "req": request_obj,
+            "link": link,
+            "days": settings.RESUME_LINK_MAX_AGE_DAYS,
+            "categories": category_labels(extra.get("categories", [])),
+            "message": extra.get("message", ""),
+        }
+        send_email("records_requested", context, notification.recipients, language=family_language(request_obj))
+    elif kind == Kind.STATUS_CHANGED:
+        context = {"req": request_obj, "status": status_label(extra.get("status") or request_obj.status)}
+        context["message"] = extra.get("message", "")
+        send_email("status_changed", context, notification.recipients, language=family_language(request_obj))
+    elif kind == Kind.RECORDS_UPLOADED:
+        context = {
+            "req": request_obj,
+            "admin_url": admin_url(request_obj),
+            "count": extra.get("count"),
+            "documents": document_counts(request_obj),
+        }
+        send_email("records_uploaded", context, notification.recipients, language="en")
     else:
-        raise ValueError(f"unknown notification kind {notification.kind}")
+        raise ValueError(f"unknown notification kind {kind}")
+
+
+# --- emails -----------------------------------------------------------------------------------
 
 
 def send_resume_link(draft, token):
     """Email the family a link to their saved request (the token appears only in this email)."""
-    link = f"{settings.SITE_URL}{reverse('requests_app:resume')}?t={token}"
-    context = {"link": link, "days": settings.RESUME_LINK_MAX_AGE_DAYS, "req": draft}
+    context = {"link": resume_link(token), "days": settings.RESUME_LINK_MAX_AGE_DAYS, "req": draft}
     send_email("resume_link", context, [draft.contact_email], language=family_language(draft))
+
+
+def resume_link(token):
+    return f"{settings.SITE_URL}{reverse('requests_app:resume')}?t={token}"
 
 
 def send_email(template, context, recipients, language="en"):
@@ -123,3 +333,63 @@ def document_counts(request_obj):
     rows = request_obj.documents.live().values("category").annotate(n=Count("pk")).order_by("category")
     return {labels.get(row["category"], row["category"]): row["n"] for row in rows}
 
+
+def category_labels(categories):
+    from .models import DocumentCategory
+
+    labels = dict(DocumentCategory.choices)
+    return [labels.get(c, c) for c in categories if isinstance(c, str)]
+
+
+def status_label(value):
+    return dict(Status.choices).get(value, value)
+
+
+# --- webhook ----------------------------------------------------------------------------------
+
+
+def webhook_payload(notification, timestamp):
+    """The event a webhook receives: identifiers, urgency, role, time and a link; no health information."""
+    request_obj = notification.request
+    return {
+        "id": f"notification-{notification.pk}",
+        "event": WEBHOOK_EVENT,
+        "timestamp": timestamp,
+        "reference": request_obj.reference,
+        "urgency": request_obj.urgency,
+        "submitter_role": request_obj.submitter_role,
+        "submitted_at": request_obj.submitted_at.isoformat() if request_obj.submitted_at else None,
+        "admin_url": admin_url(request_obj),
+    }
+
+
+def sign_webhook_body(body, secret):
+    """``sha256=<hex>``: HMAC-SHA256 of the raw request body with the shared secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def send_webhook(notification):
+    """POST the signed event; anything but a 2xx answer raises, so the task retries."""
+    url = settings.NOTIFICATION_WEBHOOK_URL
+    if not url:
+        logger.info("webhook notification %s skipped: NOTIFICATION_WEBHOOK_URL is not set", notification.pk)
+        return
+    timestamp = int(time.time())
+    body = json.dumps(webhook_payload(notification, timestamp), separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "second-opinion-portal",
+        "X-Portal-Event": WEBHOOK_EVENT,
+        "X-Portal-Delivery": f"notification-{notification.pk}",
+        "X-Portal-Timestamp": str(timestamp),
+    }
+    if settings.NOTIFICATION_WEBHOOK_SECRET:
+        headers["X-Portal-Signature"] = sign_webhook_body(body, settings.NOTIFICATION_WEBHOOK_SECRET)
+    http_request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (URL is a setting)
+    try:
+        with urllib.request.urlopen(http_request, timeout=settings.NOTIFICATION_WEBHOOK_TIMEOUT) as response:  # noqa: S310
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        raise WebhookRefused(exc.code) from None
+    if not 200 <= status < 300:
+        raise WebhookRefused(status)
