@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import validators
 from .models import CoverageType, Reason, Request, SubmitterRole
+from .widgets import FastSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REQUIRED = _("This answer is required.")
@@ -114,6 +115,7 @@ class AddressForm(StepForm):
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "region": forms.TextInput(attrs={"autocomplete": "address-level1"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "country": FastSelect(attrs={"autocomplete": "country"}),
         }
         help_texts = {"region": _("For the US, the state (for example DE or Delaware).")}
 
@@ -180,7 +182,12 @@ class InsuranceForm(StepForm):
     intro = _("Most insurance plans cover second opinions. You can add photos of the card with your records.")
     #: Which answers each kind of coverage has.
     FIELDS_FOR_COVERAGE = {
-        CoverageType.COMMERCIAL: ("insurance_carrier", "insurance_member_id", "policyholder_name", "policyholder_birth_date"),
+        CoverageType.COMMERCIAL: (
+            "insurance_carrier",
+            "insurance_member_id",
+            "policyholder_name",
+            "policyholder_birth_date",
+        ),
         CoverageType.MEDICAID_CHIP: ("insurance_carrier", "insurance_member_id"),
         CoverageType.INTERNATIONAL: ("insurance_carrier", "insurance_member_id", "policyholder_name"),
     }

@@ -95,9 +95,16 @@ def _saved_data(step, draft):
 
 def step_errors(step, draft):
     """Why a step's saved answers are not complete yet: {field label: [messages]}, empty when complete."""
+    return _errors_of(_validated_form(step, draft))
+
+
+def _validated_form(step, draft):
     form = step.form_class(data=_saved_data(step, draft), instance=Request(**_field_values(draft)))
-    if form.is_valid():
-        return {}
+    form.is_valid()
+    return form
+
+
+def _errors_of(form):
     return {
         (form.fields[name].label if name in form.fields else _("This step")): list(messages)
         for name, messages in form.errors.items()
@@ -154,8 +161,9 @@ def save_partial(step, draft, data):
             continue
         setattr(fresh, name, form.cleaned_data[name])
         changed.append(name)
+    many = django_forms.MultipleChoiceField
     unsaved = {
-        name: (data.getlist(name) if isinstance(form.fields[name], django_forms.MultipleChoiceField) else data.get(name))
+        name: (data.getlist(name) if isinstance(form.fields[name], many) else data.get(name))
         for name in form.errors
         if name in form.fields
     }
@@ -172,9 +180,10 @@ def review_sections(draft):
     """Every applicable step with its answers as (label, shown value) rows and what is still missing."""
     sections = []
     for step in steps_for(draft):
-        form = step.form_class(instance=draft)
+        # One form per step serves both the rows (labels, choices) and the completeness check.
+        form = _validated_form(step, draft)
         rows = [(bound.label, display_value(draft, name, bound.field)) for name, bound in _bound_fields(form)]
-        errors = step_errors(step, draft)
+        errors = _errors_of(form)
         sections.append({"step": step, "rows": rows, "errors": errors, "complete": not errors})
     return sections
 

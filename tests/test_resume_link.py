@@ -120,7 +120,7 @@ def test_the_resume_link_of_a_submitted_request_opens_it_without_a_new_submissio
 
 @override_settings(RATE_LIMIT_RESUME="3/m")
 def test_resume_attempts_are_rate_limited(client):
-    statuses = [client.get("/resume/?t=guess-{}".format(i)).status_code for i in range(5)]
+    statuses = [client.get(f"/resume/?t=guess-{i}").status_code for i in range(5)]
     assert statuses[:3] == [404, 404, 404]
     assert statuses[3:] == [429, 429]
 
