@@ -65,9 +65,7 @@ def normalize_us_state(value):
     try:
         return USStateField().clean(value)
     except ValidationError:
-        raise ValidationError(
-            _("Enter a US state, such as Delaware or DE."), code="us_state"
-        ) from None
+        raise ValidationError(_("Enter a US state, such as Delaware or DE."), code="us_state") from None
 
 
 def validate_us_zip(value):

@@ -75,9 +75,7 @@ def test_a_tampered_or_unknown_token_gets_a_plain_not_valid_page(client, token):
 def test_an_expired_link_is_not_valid(client):
     draft = CompleteDraftFactory()
     token = draft.issue_resume_token()
-    Request.objects.filter(pk=draft.pk).update(
-        resume_token_created_at=timezone.now() - datetime.timedelta(days=31)
-    )
+    Request.objects.filter(pk=draft.pk).update(resume_token_created_at=timezone.now() - datetime.timedelta(days=31))
     assert client.get(f"/resume/?t={token}").status_code == 404
 
 
