@@ -218,6 +218,13 @@ class Request(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
         indexes = [models.Index(fields=["status", "-submitted_at"], name="request_status_submitted")]
+        # Staff permissions beyond view (granted to the groups in migration 0003; see requests_app/workflow.py).
+        permissions = [
+            ("can_transition", "Can move requests through the review workflow"),
+            ("can_schedule", "Can mark requests scheduled"),
+            ("can_assign", "Can assign requests to staff"),
+            ("can_export", "Can export requests to CSV"),
+        ]
 
     def __str__(self):
         return self.reference or f"Draft {self.pk}"
