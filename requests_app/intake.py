@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
-from . import forms, notifications
+from . import forms, notifications, uploads
 from .models import Request, Status, SubmitterRole, new_reference
 
 
@@ -31,6 +31,8 @@ class IntakeStep:
     title: str
     form_class: type
     applies: object = field(default=_always)
+    #: Optional: extra (label, value) rows for the review page, e.g. the records step's uploaded files.
+    review_rows: object = None
 
     def form(self, draft, data=None, lenient=False):
         initial = None if data is not None else draft.unsaved_inputs.get(self.slug) or None
@@ -47,7 +49,7 @@ STEPS = [
     IntakeStep("diagnosis", _("Diagnosis"), forms.DiagnosisForm),
     IntakeStep("symptoms", _("Symptoms and current state"), forms.SymptomsForm),
     IntakeStep("reasons", _("Why a second opinion"), forms.ReasonsForm),
-    # DESIGN §2 item 10, the records step (uploads), goes here: it arrives with issue #3.
+    IntakeStep("records", _("Medical records"), forms.RecordsForm, review_rows=uploads.review_lines),
     IntakeStep("consent", _("Consent"), forms.ConsentForm),
 ]
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
@@ -183,6 +185,8 @@ def review_sections(draft):
         # One form per step serves both the rows (labels, choices) and the completeness check.
         form = _validated_form(step, draft)
         rows = [(bound.label, display_value(draft, name, bound.field)) for name, bound in _bound_fields(form)]
+        if step.review_rows:
+            rows += step.review_rows(draft)
         errors = _errors_of(form)
         sections.append({"step": step, "rows": rows, "errors": errors, "complete": not errors})
     return sections

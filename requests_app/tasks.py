@@ -48,3 +48,12 @@ def send_resume_links_for_email(email):
     """Answer a "send me my link again" request: one fresh link per saved request at that address."""
     for pk in Request.objects.with_resume_email(email).values_list("pk", flat=True):
         send_resume_link(pk)
+
+
+@shared_task(acks_late=True)
+def clean_up_abandoned_drafts():
+    """Delete abandoned drafts' files and abort orphan multipart uploads. Safe twice: deleting or aborting
+    what is already gone does nothing, and documents are marked removed as their files go."""
+    from . import cleanup
+
+    return cleanup.clean_up()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import upload_views, views
 
 app_name = "requests_app"
 urlpatterns = [
@@ -11,6 +11,13 @@ urlpatterns = [
     path("request/review/", views.review, name="review"),
     path("request/submit/", views.submit, name="submit"),
     path("request/submitted/", views.confirmation, name="confirmation"),
+    path("request/uploads/start/", upload_views.start, name="upload_start"),
+    path("request/uploads/<uuid:public_id>/parts/", upload_views.parts, name="upload_parts"),
+    path("request/uploads/<uuid:public_id>/complete/", upload_views.complete, name="upload_complete"),
+    path("request/uploads/<uuid:public_id>/remove/", upload_views.remove, name="upload_remove"),
+    path(
+        "request/uploads/<uuid:public_id>/local-parts/<int:number>/", upload_views.local_part, name="upload_local_part"
+    ),
     path("request/<slug:slug>/", views.step, name="step"),
     path("resume/", views.resume, name="resume"),
     path("resume/confirm/", views.resume_confirm, name="resume_confirm"),

@@ -82,6 +82,14 @@ REASONS = {
     "questions": "Is a clinical trial an option?",
     "visit_preference": "video",
 }
+RECORDS = {
+    "scans_availability": "not_available",
+    "slides_availability": "not_available",
+    "slides_tracking_number": "",
+    "reports_availability": "not_available",
+    "treatment_plan_availability": "not_available",
+    "treatment_plan_text": "",
+}
 CONSENT = {"consent_to_share_records": "on", "consent_signature": "Maria Lopez"}
 
 
@@ -97,6 +105,7 @@ def for_step(slug):
         "diagnosis": diagnosis(),
         "symptoms": SYMPTOMS,
         "reasons": REASONS,
+        "records": RECORDS,
         "consent": CONSENT,
     }
     return dict(table[slug])

@@ -55,6 +55,10 @@ class CompleteDraftFactory(DraftFactory):
     urgency = "soon"
     reasons = factory.LazyFunction(lambda: ["confirm_plan", "other_options"])
     visit_preference = "video"
+    scans_availability = "not_available"
+    slides_availability = "not_available"
+    reports_availability = "not_available"
+    treatment_plan_availability = "not_available"
     consent_to_share_records = True
     consent_signature = factory.SelfAttribute("guardian_name")
 

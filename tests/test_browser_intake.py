@@ -92,7 +92,8 @@ def test_guardian_fills_leaves_resumes_in_new_browser_changes_an_answer_and_subm
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Parent or guardian")).to_be_visible()
 
-    for slug in ["guardian", "insurance", "current-physician", "diagnosis", "symptoms", "reasons", "consent"]:
+    remaining = ["guardian", "insurance", "current-physician", "diagnosis", "symptoms", "reasons", "records", "consent"]
+    for slug in remaining:
         continue_step(page, slug)
     expect(page.get_by_role("heading", name="Check your answers before you send them")).to_be_visible()
     expect(page.locator("body")).to_contain_text("Wilmington")
