@@ -222,6 +222,11 @@ NOTIFICATION_WEBHOOK_TIMEOUT = env.float("NOTIFICATION_WEBHOOK_TIMEOUT", default
 # Publishing after commit: retry briefly, then leave the row to the re-queue (a broker outage must not
 # hold up or fail a family's submission).
 NOTIFICATION_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# A broker that hangs without closing the connection must not hang a publish (kombu waits forever by default).
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    socket_timeout=env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+    socket_connect_timeout=env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
+)
 
 # --- The center and the intake --------------------------------------------------------
 CENTER_NAME = env.str("CENTER_NAME", default="Children's Cancer Second Opinion Program")

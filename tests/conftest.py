@@ -12,6 +12,9 @@ from .factories import CompleteDraftFactory, DraftFactory, PhysicianDraftFactory
 # Service fixtures, one module per service (append yours; keep one per line).
 pytest_plugins = [
     "tests.fixtures.s3",
+    "tests.fixtures.mail",
+    "tests.fixtures.webhook",
+    "tests.fixtures.celery_worker",
 ]
 
 
