@@ -1,0 +1,235 @@
+"""The notification outbox and its emails, in-process (tasks eager, email to Django's locmem outbox).
+
+The same paths through a real worker, Redis and SMTP server are in test_notifications_worker.py.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import smtplib
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.utils import timezone
+
+from requests_app import intake, notifications
+from requests_app.models import Notification, Request
+from tests.factories import CompleteDraftFactory, PhysicianDraftFactory, SubmittedRequestFactory
+from tests.fixtures.celery_worker import point_celery_at
+from tests.fixtures.mail import free_port
+
+Kind = Notification.Kind
+State = Notification.State
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SCHEDULING_TEAM_EMAILS = ["scheduling@portal.test"]
+    settings.NOTIFICATION_WEBHOOK_URL = ""
+    settings.SITE_URL = "https://portal.test"
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that always answers 451 and echoes the recipient (which must not reach the row)."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPDataError(451, f"4.3.0 mailbox {messages[0].to[0]} busy")
+
+
+def test_submission_writes_scheduling_and_confirmation_rows_in_its_transaction(db, django_capture_on_commit_callbacks):
+    draft = PhysicianDraftFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submitted = intake.submit(draft.pk)
+
+    rows = {n.kind: n for n in Notification.objects.filter(request=submitted)}
+    assert set(rows) == {Kind.SCHEDULING_TEAM, Kind.SUBMISSION_CONFIRMATION}
+    assert rows[Kind.SCHEDULING_TEAM].recipients == ["scheduling@portal.test"]
+    assert rows[Kind.SUBMISSION_CONFIRMATION].recipients == [draft.guardian_email, "sam.lee@example.org"]
+    assert {n.state for n in rows.values()} == {State.PENDING}
+    assert len(callbacks) == 1  # delivery is queued only once the transaction commits
+
+
+def test_no_outbox_row_survives_a_rolled_back_submission(db):
+    draft = CompleteDraftFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        intake.submit(draft.pk)
+        raise RuntimeError("the caller's transaction fails after submit")
+    assert not Notification.objects.exists()
+
+
+def test_submission_sends_scheduling_and_confirmation_emails_once(db, django_capture_on_commit_callbacks):
+    draft = CompleteDraftFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = intake.submit(draft.pk)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["scheduling@portal.test", draft.guardian_email])
+    assert set(Notification.objects.values_list("state", flat=True)) == {State.SENT}
+    for message in mail.outbox:
+        assert submitted.reference in message.subject
+        assert message.alternatives[0][1] == "text/html"
+    assert notifications.deliver(Notification.objects.first().pk) is False
+    assert len(mail.outbox) == 2
+
+
+def test_webhook_row_is_written_only_when_a_webhook_url_is_set(db, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        without = intake.submit(CompleteDraftFactory().pk)
+        settings.NOTIFICATION_WEBHOOK_URL = "https://chat.example.org/hooks/portal"
+        with_url = intake.submit(CompleteDraftFactory().pk)
+    assert not Notification.objects.filter(request=without, kind=Kind.WEBHOOK).exists()
+    assert Notification.objects.filter(request=with_url, kind=Kind.WEBHOOK).count() == 1
+
+
+def test_records_requested_email_carries_a_fresh_resume_link_that_never_reaches_the_row(
+    db, django_capture_on_commit_callbacks
+):
+    request_obj = SubmittedRequestFactory(resume_email="family@example.com")
+    old_hash = request_obj.resume_token_hash
+    with django_capture_on_commit_callbacks(execute=True):
+        row = notifications.queue_family_notification(
+            request_obj, Kind.RECORDS_REQUESTED, {"categories": ["scans", "slides"], "message": "Please send the MRI."}
+        )
+
+    (message,) = mail.outbox
+    assert message.to == ["family@example.com"]
+    link = re.search(r"https://portal\.test/resume/\?t=(\S+)", message.body)
+    assert link, message.body
+    token = parse_qs(urlparse(link.group(0)).query)["t"][0]
+    assert Request.objects.by_resume_token(token) == request_obj
+    request_obj.refresh_from_db()
+    assert request_obj.resume_token_hash != old_hash
+    row.refresh_from_db()
+    assert row.state == State.SENT
+    assert token not in json.dumps([row.recipients, row.context, row.last_error])
+    assert "Please send the MRI." in message.body
+    assert "Diagnostic scans" in message.body
+    html = message.alternatives[0][0]
+    assert link.group(0).replace("&", "&amp;") in html or link.group(0) in html
+
+
+def test_status_changed_email_names_the_new_status_in_text_and_html(db, django_capture_on_commit_callbacks):
+    request_obj = SubmittedRequestFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.queue_family_notification(
+            request_obj, Kind.STATUS_CHANGED, {"status": "awaiting_records", "message": "We are waiting for slides."}
+        )
+
+    (message,) = mail.outbox
+    assert message.to == [request_obj.guardian_email]
+    assert request_obj.reference in message.subject
+    assert "Awaiting records" in message.body
+    assert "Awaiting records" in message.alternatives[0][0]
+    assert "We are waiting for slides." in message.body
+
+
+def test_status_change_also_tells_the_physician_who_submitted(db, django_capture_on_commit_callbacks):
+    request_obj = SubmittedRequestFactory(
+        submitter_role="physician", physician_email="dr.who@example.org", resume_email=""
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.queue_family_notification(request_obj, Kind.STATUS_CHANGED, {"status": "in_review"})
+    assert mail.outbox[0].to == [request_obj.guardian_email, "dr.who@example.org"]
+
+
+def test_records_uploaded_email_to_the_coordinator_has_no_health_information(db, django_capture_on_commit_callbacks):
+    request_obj = SubmittedRequestFactory(child_first_name="Beatrix", diagnosis_text="Hepatoblastoma")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.queue_staff_notification(request_obj, Kind.RECORDS_UPLOADED, ["coord@portal.test"], {"count": 3})
+
+    (message,) = mail.outbox
+    assert message.to == ["coord@portal.test"]
+    assert request_obj.reference in message.subject
+    assert f"https://portal.test/staff/requests_app/request/{request_obj.pk}/change/" in message.body
+    everything = message.subject + message.body + message.alternatives[0][0]
+    assert "Beatrix" not in everything and "Hepatoblastoma" not in everything
+
+
+def test_family_and_staff_kinds_are_not_interchangeable(db):
+    request_obj = SubmittedRequestFactory()
+    with pytest.raises(ValueError):
+        notifications.queue_family_notification(request_obj, Kind.RECORDS_UPLOADED)
+    with pytest.raises(ValueError):
+        notifications.queue_staff_notification(request_obj, Kind.STATUS_CHANGED, ["coord@portal.test"])
+    assert not Notification.objects.exists()
+
+
+def test_submission_succeeds_and_rows_stay_pending_when_the_broker_is_unreachable(
+    db, caplog, django_capture_on_commit_callbacks
+):
+    from portal.celery import app
+
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    point_celery_at(app, f"redis://127.0.0.1:{free_port()}/0", eager=False)  # nothing listens there
+    draft = CompleteDraftFactory(diagnosis_text="Osteosarcoma")
+    try:
+        with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True) as callbacks:
+            submitted = intake.submit(draft.pk)
+    finally:
+        point_celery_at(app, *previous)
+
+    assert len(callbacks) == 1
+    assert submitted.status == "submitted"
+    assert set(Notification.objects.values_list("state", flat=True)) == {State.PENDING}
+    assert "could not queue 2 notification(s) (OperationalError)" in caplog.text
+    assert "Osteosarcoma" not in caplog.text and draft.child_first_name not in caplog.text
+
+
+def test_requeue_takes_rows_pending_too_long_and_gives_failing_rows_more_time(db, settings, monkeypatch):
+    settings.NOTIFICATION_REQUEUE_AFTER_SECONDS = 60
+    request_obj = SubmittedRequestFactory()
+    now = timezone.now()
+
+    def row(age_s, attempts=0, state=State.PENDING):
+        n = Notification.objects.create(
+            request=request_obj, kind=Kind.SCHEDULING_TEAM, recipients=["a@b.c"], attempts=attempts, state=state
+        )
+        Notification.objects.filter(pk=n.pk).update(created_at=now - timedelta(seconds=age_s))
+        return n.pk
+
+    fresh = row(10)
+    stale = row(61)
+    retrying = row(100, attempts=1)  # waits 120 s after creation: its own retries come first
+    given_up = row(200, attempts=1)
+    sent = row(500, state=State.SENT)
+    failed = row(500, attempts=10, state=State.FAILED)
+    queued = []
+    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids) or len(ids))
+
+    notifications.requeue_pending(now=now)
+
+    assert queued == [given_up, stale]
+    assert not {fresh, retrying, sent, failed} & set(queued)
+
+
+def test_a_refused_send_is_counted_and_the_row_fails_after_its_last_attempt(db, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.test_notifications.RefusingBackend"
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    request_obj = SubmittedRequestFactory(child_first_name="Cordelia", diagnosis_text="Wilms tumor")
+    row = Notification.objects.create(request=request_obj, kind=Kind.SCHEDULING_TEAM, recipients=["s@portal.test"])
+
+    with caplog.at_level(logging.WARNING):
+        with pytest.raises(smtplib.SMTPDataError):
+            notifications.deliver(row.pk)  # raised: the task retries with backoff
+        row.refresh_from_db()
+        assert (row.state, row.attempts, row.last_error) == (State.PENDING, 1, "SMTPDataError 451")
+
+        assert notifications.deliver(row.pk) is False  # the last attempt: no more retries
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.last_error) == (State.FAILED, 2, "SMTPDataError 451")
+    assert "failed after 2 attempt(s): SMTPDataError 451" in caplog.text
+    for secret in ["Cordelia", "Wilms", "s@portal.test"]:
+        assert secret not in caplog.text
+        assert secret not in row.last_error
+
+
+def test_webhook_signature_is_hmac_sha256_of_the_raw_body():
+    body = b'{"event":"request.submitted","reference":"SO-2345-6789"}'
+    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert notifications.sign_webhook_body(body, "s3cret") == f"sha256={expected}"
