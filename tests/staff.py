@@ -1,0 +1,61 @@
+"""Helpers for the staff-side tests: staff users in each group, submitted requests with documents and history."""
+
+import itertools
+import uuid
+
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from requests_app.models import Document, DocumentStatus, InternalNote, RecordsRequest, Status, StatusChange
+
+from .factories import SubmittedRequestFactory
+
+COORDINATOR = "Intake coordinator"
+SCHEDULER = "Scheduler"
+READ_ONLY = "Read-only"
+PASSWORD = "correct-horse-battery-staple"
+_numbers = itertools.count(1)
+
+
+def make_staff(group=COORDINATOR, username=None, **extra):
+    username = username or f"{group.split()[0].lower().replace('-', '')}{next(_numbers)}"
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@center.example.org", is_staff=True, **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_document(request_obj, category="scans", name="CT001.dcm", size=1234, **extra):
+    values = {
+        "request": request_obj,
+        "category": category,
+        "original_name": name,
+        "declared_size": size,
+        "stored_size": size,
+        "storage_key": f"records/{request_obj.public_id}/{uuid.uuid4().hex}",
+        "status": DocumentStatus.UPLOADED,
+        "detected_type": "dicom" if category == "scans" else "pdf",
+        "completed_at": timezone.now(),
+        "metadata": {"dicom": {"modality": "CT", "study_date": "2026-01-05", "study_description": "CHEST"}}
+        if category == "scans"
+        else {},
+        "scan_result": "clean",
+    }
+    values.update(extra)
+    return Document.objects.create(**values)
+
+
+def make_submitted(documents=0, history=0, notes=0, **fields):
+    """A submitted request with some documents, status history rows, notes and a records request."""
+    request_obj = SubmittedRequestFactory(**fields)
+    for i in range(documents):
+        make_document(request_obj, name=f"IMG{i:04d}.dcm")
+    for _ in range(history):
+        StatusChange.objects.create(request=request_obj, from_status=Status.SUBMITTED, to_status=Status.IN_REVIEW)
+    for i in range(notes):
+        InternalNote.objects.create(request=request_obj, body=f"Called the family ({i})")
+    if history:
+        RecordsRequest.objects.create(request=request_obj, categories=["slides"], message="Please send the slides")
+    return request_obj
