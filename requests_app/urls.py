@@ -24,3 +24,8 @@ urlpatterns = [
     path("resume/request-link/", views.request_link, name="request_link"),
     path("resume/link-sent/", views.link_sent, name="link_sent"),
 ]
+
+# The family's status page after submission (issue #5): reached through the resume link.
+from . import status_views  # noqa: E402
+
+urlpatterns += [path("status/", status_views.status, name="status")]

@@ -226,8 +226,10 @@ def _open_request(request, found):
         found.resume_failed_attempts = 0
         found.save(update_fields=["resume_failed_attempts"])
     if not found.is_draft:
+        # After submission the link opens the family's status page (requests_app/status_views.py).
         request.session[SESSION_SUBMITTED] = found.pk
-        return redirect("requests_app:confirmation")
+        request.session["status_request_id"] = found.pk
+        return redirect("requests_app:status")
     messages.success(request, _("Welcome back. Your answers are as you left them."))
     next_step = intake.resume_step(found)
     return redirect("requests_app:step", slug=next_step.slug) if next_step else redirect("requests_app:review")
