@@ -59,3 +59,7 @@ bench-intake: install-dev
 
 clean:
 	rm -rf $(VENV) var/static
+
+# Upload paths compared on loopback (moto S3 server): portal direct-to-S3 vs Django proxy vs boto3 upload_file.
+bench-uploads: install-dev
+	$(BIN)/python bench/uploads.py
