@@ -11,6 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-dev chromium migrate lint bench-intake clean
+.PHONY: bench-notifications
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,11 @@ lint: install-dev
 
 bench-intake: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/intake.py
+
+# One Celery worker, its own redis-server and SMTP server; N submissions; commit -> scheduling email.
+BENCH_NOTIFY_ARGS ?=
+bench-notifications: install-dev
+	$(BIN)/python bench/notifications.py $(BENCH_NOTIFY_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
+from email.utils import parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -242,41 +243,53 @@ def describe_error(exc):
 
 
 def _send(notification):
+    """Send one row's message: the webhook event, or the email for its kind."""
+    if notification.kind == Kind.WEBHOOK:
+        send_webhook(notification)
+        return
+    template, context, language = email_for(notification)
+    send_email(template, context, notification.recipients, language=language, message_id=message_id(notification))
+
+
+def email_for(notification):
+    """(template, context, language) of the email a row sends; staff emails are in English."""
     request_obj = notification.request
     kind = notification.kind
     extra = notification.context or {}
     if kind == Kind.SCHEDULING_TEAM:
         context = {"req": request_obj, "admin_url": admin_url(request_obj), "documents": document_counts(request_obj)}
-        send_email("scheduling_team", context, notification.recipients, language="en")
-    elif kind == Kind.SUBMISSION_CONFIRMATION:
-        send_email("confirmation", {"req": request_obj}, notification.recipients, language=family_language(request_obj))
-    elif kind == Kind.WEBHOOK:
-        send_webhook(notification)
-    elif kind == Kind.RECORDS_REQUESTED:
-        # A fresh link to the family's request, issued here so the token never passes the broker or the row.
-        link = resume_link(request_obj.issue_resume_token())
-        context = {
-            "req": request_obj,
-            "link": link,
-            "days": settings.RESUME_LINK_MAX_AGE_DAYS,
-            "categories": category_labels(extra.get("categories", [])),
-            "message": extra.get("message", ""),
-        }
-        send_email("records_requested", context, notification.recipients, language=family_language(request_obj))
-    elif kind == Kind.STATUS_CHANGED:
-        context = {"req": request_obj, "status": status_label(extra.get("status") or request_obj.status)}
-        context["message"] = extra.get("message", "")
-        send_email("status_changed", context, notification.recipients, language=family_language(request_obj))
-    elif kind == Kind.RECORDS_UPLOADED:
+        return "scheduling_team", context, "en"
+    if kind == Kind.RECORDS_UPLOADED:
         context = {
             "req": request_obj,
             "admin_url": admin_url(request_obj),
             "count": extra.get("count"),
             "documents": document_counts(request_obj),
         }
-        send_email("records_uploaded", context, notification.recipients, language="en")
-    else:
-        raise ValueError(f"unknown notification kind {kind}")
+        return "records_uploaded", context, "en"
+    language = family_language(request_obj)
+    if kind == Kind.SUBMISSION_CONFIRMATION:
+        return "confirmation", {"req": request_obj}, language
+    if kind == Kind.RECORDS_REQUESTED:
+        # A fresh link to the family's request, issued here so the token never passes the broker or the row.
+        context = {
+            "req": request_obj,
+            "link": resume_link(request_obj.issue_resume_token()),
+            "days": settings.RESUME_LINK_MAX_AGE_DAYS,
+            "categories": category_labels(extra.get("categories", [])),
+            "message": extra.get("message", ""),
+        }
+        return "records_requested", context, language
+    if kind == Kind.STATUS_CHANGED:
+        status = status_label(extra.get("status") or request_obj.status)
+        return "status_changed", {"req": request_obj, "status": status, "message": extra.get("message", "")}, language
+    raise ValueError(f"unknown notification kind {kind}")
+
+
+def message_id(notification):
+    """The same Message-ID for every attempt at one row, so a mail system can drop a repeat."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "portal.invalid"
+    return f"<notification-{notification.pk}.{notification.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 # --- emails -----------------------------------------------------------------------------------
@@ -292,14 +305,15 @@ def resume_link(token):
     return f"{settings.SITE_URL}{reverse('requests_app:resume')}?t={token}"
 
 
-def send_email(template, context, recipients, language="en"):
+def send_email(template, context, recipients, language="en", message_id=None):
     """Render ``emails/<template>.subject.txt/.txt/.html`` in the recipient's language and send it."""
     with translation.override(language):
         context = {"center": center_context(), "site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(recipients))
+    headers = {"Message-ID": message_id} if message_id else None
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(recipients), headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
 

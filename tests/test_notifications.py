@@ -71,9 +71,12 @@ def test_submission_sends_scheduling_and_confirmation_emails_once(db, django_cap
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(["scheduling@portal.test", draft.guardian_email])
     assert set(Notification.objects.values_list("state", flat=True)) == {State.SENT}
+    rows = {n.recipients[0]: n for n in Notification.objects.all()}
     for message in mail.outbox:
         assert submitted.reference in message.subject
         assert message.alternatives[0][1] == "text/html"
+        # One Message-ID per row, the same on every attempt, so a repeat can be recognised downstream.
+        assert message.message()["Message-ID"].startswith(f"<notification-{rows[message.to[0]].pk}.")
     assert notifications.deliver(Notification.objects.first().pk) is False
     assert len(mail.outbox) == 2
 
