@@ -18,7 +18,8 @@ _numbers = itertools.count(1)
 
 
 def make_staff(group=COORDINATOR, username=None, **extra):
-    username = username or f"{group.split()[0].lower().replace('-', '')}{next(_numbers)}"
+    prefix = group.split()[0].lower().replace("-", "") if group else "staff"
+    username = username or f"{prefix}{next(_numbers)}"
     user = User.objects.create_user(
         username=username, password=PASSWORD, email=f"{username}@center.example.org", is_staff=True, **extra
     )
