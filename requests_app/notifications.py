@@ -23,7 +23,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +36,7 @@ Kind = Notification.Kind
 FAMILY_KINDS = frozenset({Kind.RECORDS_REQUESTED, Kind.STATUS_CHANGED})
 STAFF_KINDS = frozenset({Kind.RECORDS_UPLOADED})
 WEBHOOK_EVENT = "request.submitted"
+MAX_BACKOFF_DOUBLINGS = 12  # the re-queue's wait stops growing after this many failed attempts
 
 
 class WebhookRefused(Exception):
@@ -142,6 +143,10 @@ def enqueue(notification_ids):
     return len(notification_ids)
 
 
+def _doubled(seconds, attempts):
+    return timedelta(seconds=seconds * 2 ** min(attempts, MAX_BACKOFF_DOUBLINGS))
+
+
 def requeue_pending(now=None, limit=500):
     """Queue delivery again for rows still pending after ``NOTIFICATION_REQUEUE_AFTER_SECONDS``.
 
@@ -151,12 +156,14 @@ def requeue_pending(now=None, limit=500):
     """
     now = now or timezone.now()
     base = settings.NOTIFICATION_REQUEUE_AFTER_SECONDS
-    candidates = (
-        Notification.objects.filter(state=Notification.State.PENDING, created_at__lte=now - timedelta(seconds=base))
+    waited_long_enough = Q(attempts__gte=MAX_BACKOFF_DOUBLINGS, created_at__lte=now - _doubled(base, 99))
+    for attempts in range(MAX_BACKOFF_DOUBLINGS):
+        waited_long_enough |= Q(attempts=attempts, created_at__lte=now - _doubled(base, attempts))
+    due = list(
+        Notification.objects.filter(waited_long_enough, state=Notification.State.PENDING)
         .order_by("created_at")
-        .values_list("pk", "created_at", "attempts")[:limit]
+        .values_list("pk", flat=True)[:limit]
     )
-    due = [pk for pk, created, tries in candidates if created <= now - timedelta(seconds=base * 2 ** min(tries, 12))]
     if due:
         queued = enqueue(due)
         logger.info("re-queued %d of %d pending notification(s)", queued, len(due))

@@ -202,13 +202,15 @@ def test_requeue_takes_rows_pending_too_long_and_gives_failing_rows_more_time(db
     given_up = row(200, attempts=1)
     sent = row(500, state=State.SENT)
     failed = row(500, attempts=10, state=State.FAILED)
+    backing_off = row(400, attempts=3)  # waits 480 s; older than every due row, it must not hold them up
     queued = []
     monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids) or len(ids))
 
     notifications.requeue_pending(now=now)
 
     assert queued == [given_up, stale]
-    assert not {fresh, retrying, sent, failed} & set(queued)
+    assert not {fresh, retrying, sent, failed, backing_off} & set(queued)
+    assert notifications.requeue_pending(now=now, limit=1) == [given_up]
 
 
 def test_a_refused_send_is_counted_and_the_row_fails_after_its_last_attempt(db, settings, caplog):
