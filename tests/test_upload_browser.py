@@ -1,6 +1,7 @@
 """A family uploads a 30 MB scan in real Chromium, straight to the S3 test server, in 5 MiB parts."""
 
 import os
+import re
 
 import pytest
 from django.conf import settings as django_settings
@@ -12,7 +13,7 @@ from requests_app.models import Document, DocumentStatus
 
 from .factories import CompleteDraftFactory
 from .test_browser_intake import CHROMIUM_ARGS
-from .upload_samples import MiB, dicom_bytes
+from .upload_samples import MiB, dicom_bytes, pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
@@ -51,6 +52,16 @@ def test_family_uploads_a_30_mb_scan_in_parts_to_s3_and_sees_it_on_the_review_pa
         page.goto(f"{live_server.url}/request/records/")
         expect(page.get_by_role("heading", name="Medical records")).to_be_visible()
 
+        starts = []
+        page.on("request", lambda r: starts.append(r.url) if "/uploads/start/" in r.url else None)
+        wrong = tmp_path / "report.pdf"
+        wrong.write_bytes(pdf_bytes())
+        page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(wrong))
+        expect(page.locator("[data-category='scans'] [data-upload-error]")).to_contain_text(
+            "report.pdf is not a type we accept here. Diagnostic scans accepts: DICOM image, ZIP file"
+        )
+        assert starts == []  # refused before any byte was sent
+
         page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))
         row = page.locator("[data-category='scans'] .upload-item")
         expect(row.locator("[data-state]")).to_contain_text("Uploaded", timeout=90_000)
@@ -71,3 +82,48 @@ def test_family_uploads_a_30_mb_scan_in_parts_to_s3_and_sees_it_on_the_review_pa
     assert len(set(part_puts)) == 6 and all(url.startswith(s3_server) for url in part_puts)
     document = Document.objects.get()
     assert document.status == DocumentStatus.UPLOADED and document.stored_size == scan.stat().st_size
+
+
+def test_upload_cut_off_by_a_reload_continues_from_the_parts_already_stored(
+    live_server, s3_server, s3_storage, s3_client, settings, tmp_path
+):
+    settings.UPLOAD_MIN_PART_BYTES = 5 * MiB
+    settings.SITE_URL = live_server.url
+    call_command("configure_bucket")
+    draft = CompleteDraftFactory(scans_availability="")
+    scan = tmp_path / "IM000002"
+    scan.write_bytes(dicom_bytes(20 * MiB - 64 * 1024))  # four parts
+
+    with sync_playwright() as playwright:
+        browser, context = browser_with_draft(playwright, live_server, draft)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # "leave the page while uploading?"
+        # The connection dies after two parts: parts 3 and 4 never reach storage.
+        page.route(
+            f"{s3_server}/**",
+            lambda route: route.abort() if re.search(r"partNumber=[34]\b", route.request.url) else route.continue_(),
+        )
+        page.goto(f"{live_server.url}/request/records/")
+        page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))
+        expect(page.locator(".upload-item [data-state]")).to_contain_text("Connection problem", timeout=30_000)
+        document = Document.objects.get()
+        stored = s3_client.list_parts(
+            Bucket=s3_storage, Key=document.storage_key, UploadId=document.multipart_upload_id
+        )
+        assert [p["PartNumber"] for p in stored["Parts"]] == [1, 2]
+
+        page.unroute(f"{s3_server}/**")
+        page.reload()
+        expect(page.locator(".upload-item [data-state]")).to_contain_text("Choose the same file again")
+        sent_after_reload = []
+        page.on("request", lambda r: sent_after_reload.append(r.url) if r.method == "PUT" else None)
+        page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))
+        expect(page.get_by_text("Paused.")).to_have_count(0, timeout=30_000)  # the paused row became the live one
+        expect(page.locator(".upload-item")).to_have_count(1)
+        expect(page.locator(".upload-item [data-state]")).to_contain_text("Uploaded", timeout=60_000)
+        browser.close()
+
+    parts_sent = sorted(int(re.search(r"partNumber=(\d+)", url).group(1)) for url in sent_after_reload)
+    assert parts_sent == [3, 4]
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.UPLOADED and Document.objects.count() == 1
