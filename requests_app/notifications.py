@@ -288,8 +288,12 @@ def email_for(notification):
         }
         return "records_requested", context, language
     if kind == Kind.STATUS_CHANGED:
-        status = status_label(extra.get("status") or request_obj.status)
-        return "status_changed", {"req": request_obj, "status": status, "message": extra.get("message", "")}, language
+        status = extra.get("status") or request_obj.status
+        context = {"req": request_obj, "status": status_label(status), "message": extra.get("message", "")}
+        if status == Status.SCHEDULED and request_obj.visit_scheduled_for:
+            context["visit_at"] = request_obj.visit_scheduled_for
+            context["visit_format"] = request_obj.get_visit_format_display()
+        return "status_changed", context, language
     raise ValueError(f"unknown notification kind {kind}")
 
 

@@ -9,7 +9,7 @@ import json
 import logging
 import re
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -130,6 +130,19 @@ def test_status_changed_email_names_the_new_status_in_text_and_html(db, django_c
     assert "Awaiting records" in message.body
     assert "Awaiting records" in message.alternatives[0][0]
     assert "We are waiting for slides." in message.body
+
+
+def test_scheduled_status_email_gives_the_visit_time_and_format(db, django_capture_on_commit_callbacks):
+    visit = timezone.make_aware(datetime(2027, 3, 4, 14, 30))
+    request_obj = SubmittedRequestFactory(status="scheduled", visit_scheduled_for=visit, visit_format="video")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.queue_family_notification(request_obj, Kind.STATUS_CHANGED, {"status": "scheduled"})
+
+    (message,) = mail.outbox
+    assert "Scheduled" in message.body
+    assert "Thursday 4 March 2027, 14:30" in message.body
+    assert "Video" in message.body
+    assert "Thursday 4 March 2027, 14:30" in message.alternatives[0][0]
 
 
 def test_status_change_also_tells_the_physician_who_submitted(db, django_capture_on_commit_callbacks):
