@@ -127,3 +127,28 @@ def test_upload_cut_off_by_a_reload_continues_from_the_parts_already_stored(
     assert parts_sent == [3, 4]
     document.refresh_from_db()
     assert document.status == DocumentStatus.UPLOADED and Document.objects.count() == 1
+
+
+def test_the_same_client_uploads_through_the_local_backends_part_urls(live_server, settings, tmp_path):
+    settings.UPLOAD_MIN_PART_BYTES = 5 * MiB
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "m"}},
+    }
+    draft = CompleteDraftFactory(scans_availability="")
+    scan = tmp_path / "IM000003"
+    scan.write_bytes(dicom_bytes(12 * MiB))
+
+    with sync_playwright() as playwright:
+        browser, context = browser_with_draft(playwright, live_server, draft)
+        page = context.new_page()
+        part_puts = []
+        page.on("request", lambda r: part_puts.append(r.url) if r.method == "PUT" else None)
+        page.goto(f"{live_server.url}/request/records/")
+        page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))
+        expect(page.locator(".upload-item [data-state]")).to_contain_text("Uploaded", timeout=60_000)
+        browser.close()
+
+    assert len(part_puts) == 3 and all("/local-parts/" in url for url in part_puts)
+    document = Document.objects.get()
+    assert (tmp_path / "m" / document.storage_key).read_bytes() == scan.read_bytes()
