@@ -217,7 +217,13 @@ class Request(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "-submitted_at"], name="request_status_submitted")]
+        indexes = [
+            models.Index(fields=["status", "-submitted_at"], name="request_status_submitted"),
+            # The staff list's order (newest submitted first, then id as Django's tie-breaker), with and
+            # without a status filter: lets a page of 50 be read from the index at any table size.
+            models.Index(fields=["-submitted_at", "-id"], name="request_newest_submitted"),
+            models.Index(fields=["status", "-submitted_at", "-id"], name="request_status_newest"),
+        ]
         # Staff permissions beyond view (granted to the groups in migration 0003; see requests_app/workflow.py).
         permissions = [
             ("can_transition", "Can move requests through the review workflow"),
