@@ -21,6 +21,7 @@ from email.utils import parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
@@ -168,6 +169,15 @@ def requeue_pending(now=None, limit=500):
         queued = enqueue(due)
         logger.info("re-queued %d of %d pending notification(s)", queued, len(due))
     return due
+
+
+def retry_failed(queryset=None):
+    """Give failed rows a fresh set of attempts and queue them (after the cause, e.g. a mail outage, is fixed)."""
+    rows = (queryset if queryset is not None else Notification.objects.all()).filter(state=Notification.State.FAILED)
+    ids = list(rows.values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(state=Notification.State.PENDING, attempts=0, last_error="")
+    enqueue_after_commit(ids)
+    return ids
 
 
 # --- delivering one row (in the worker) -------------------------------------------------------
@@ -393,12 +403,24 @@ def sign_webhook_body(body, secret):
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would turn the POST into a GET without the event: treat it as a refusal instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_webhook_opener = urllib.request.build_opener(_RefuseRedirects)
+
+
 def send_webhook(notification):
     """POST the signed event; anything but a 2xx answer raises, so the task retries."""
     url = settings.NOTIFICATION_WEBHOOK_URL
     if not url:
         logger.info("webhook notification %s skipped: NOTIFICATION_WEBHOOK_URL is not set", notification.pk)
         return
+    if not settings.NOTIFICATION_WEBHOOK_SECRET:
+        raise ImproperlyConfigured("NOTIFICATION_WEBHOOK_SECRET must be set to sign webhook events")
     timestamp = int(time.time())
     body = json.dumps(webhook_payload(notification, timestamp), separators=(",", ":")).encode()
     headers = {
@@ -407,12 +429,11 @@ def send_webhook(notification):
         "X-Portal-Event": WEBHOOK_EVENT,
         "X-Portal-Delivery": f"notification-{notification.pk}",
         "X-Portal-Timestamp": str(timestamp),
+        "X-Portal-Signature": sign_webhook_body(body, settings.NOTIFICATION_WEBHOOK_SECRET),
     }
-    if settings.NOTIFICATION_WEBHOOK_SECRET:
-        headers["X-Portal-Signature"] = sign_webhook_body(body, settings.NOTIFICATION_WEBHOOK_SECRET)
     http_request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (URL is a setting)
     try:
-        with urllib.request.urlopen(http_request, timeout=settings.NOTIFICATION_WEBHOOK_TIMEOUT) as response:  # noqa: S310
+        with _webhook_opener.open(http_request, timeout=settings.NOTIFICATION_WEBHOOK_TIMEOUT) as response:
             status = response.status
     except urllib.error.HTTPError as exc:
         raise WebhookRefused(exc.code) from None

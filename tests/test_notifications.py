@@ -5,16 +5,20 @@ The same paths through a real worker, Redis and SMTP server are in test_notifica
 
 import hashlib
 import hmac
+import io
 import json
 import logging
 import re
 import smtplib
+import threading
 from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -251,3 +255,63 @@ def test_webhook_signature_is_hmac_sha256_of_the_raw_body():
     body = b'{"event":"request.submitted","reference":"SO-2345-6789"}'
     expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     assert notifications.sign_webhook_body(body, "s3cret") == f"sha256={expected}"
+
+
+def test_webhook_without_a_secret_is_never_sent_unsigned(db, settings, webhook_receiver):
+    settings.NOTIFICATION_WEBHOOK_URL = webhook_receiver.url
+    settings.NOTIFICATION_WEBHOOK_SECRET = ""
+    row = Notification.objects.create(request=SubmittedRequestFactory(), kind=Kind.WEBHOOK)
+
+    assert notifications.deliver(row.pk) is False
+
+    row.refresh_from_db()
+    assert (row.state, row.last_error) == (State.FAILED, "ImproperlyConfigured")
+    assert webhook_receiver.deliveries == []
+
+
+def test_a_webhook_redirect_is_a_refusal_not_a_delivery(db, settings):
+    class Redirect(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.send_response(302)
+            self.send_header("Location", "/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.NOTIFICATION_WEBHOOK_URL = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    settings.NOTIFICATION_WEBHOOK_SECRET = "s3cret"
+    row = Notification.objects.create(request=SubmittedRequestFactory(), kind=Kind.WEBHOOK)
+    try:
+        with pytest.raises(notifications.WebhookRefused):
+            notifications.deliver(row.pk)
+    finally:
+        server.shutdown()
+        server.server_close()
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.last_error) == (State.PENDING, 1, "WebhookRefused 302")
+
+
+def test_retry_failed_notifications_command_sends_failed_rows_again(db, django_capture_on_commit_callbacks):
+    request_obj = SubmittedRequestFactory()
+    failed = Notification.objects.create(
+        request=request_obj,
+        kind=Kind.SCHEDULING_TEAM,
+        recipients=["s@portal.test"],
+        state=State.FAILED,
+        attempts=10,
+        last_error="SMTPDataError 451",
+    )
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("retry_failed_notifications", stdout=out)
+
+    assert "queued 1 failed notification(s) again" in out.getvalue()
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts, failed.last_error) == (State.SENT, 1, "")
+    assert [m.to for m in mail.outbox] == [["s@portal.test"]]
