@@ -69,3 +69,8 @@ clean:
 # Upload paths compared on loopback (moto S3 server): portal direct-to-S3 vs Django proxy vs boto3 upload_file.
 bench-uploads: install-dev
 	$(BIN)/python bench/uploads.py
+
+# Staff admin pages at 1k, 10k and 100k requests (own database portal_bench_admin, created and dropped).
+BENCH_ADMIN_ARGS ?=
+bench-admin: install-dev
+	$(BIN)/python bench/admin.py $(BENCH_ADMIN_ARGS)
