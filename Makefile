@@ -71,6 +71,7 @@ bench-uploads: install-dev
 	$(BIN)/python bench/uploads.py
 
 # Staff admin pages at 1k, 10k and 100k requests (own database portal_bench_admin, created and dropped).
+.PHONY: bench-admin
 BENCH_ADMIN_ARGS ?=
 bench-admin: install-dev
 	$(BIN)/python bench/admin.py $(BENCH_ADMIN_ARGS)
