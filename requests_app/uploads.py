@@ -246,8 +246,8 @@ def start_upload(owner, spec: StartRequest):
 def declared_type_acceptable(category, name):
     """The browser's side of the type rule: an accepted extension, or none where DICOM is accepted."""
     extension = posixpath.splitext(name.lower())[1]
-    if not extension or len(extension) > 6 or not extension[1:].isalnum():
-        # "1.2.840.113619..." style DICOM names and extension-less CD files.
+    if not extension or len(extension) > 6 or not extension[1:].isalnum() or extension[1:].isdigit():
+        # Extension-less CD files and "1.2.840.113619.2.55.1" style DICOM names (a UID is not an extension).
         return accepts_files_without_extension(category)
     return extension in accepted_extensions(category)
 

@@ -233,3 +233,11 @@ def test_removing_a_file_deletes_it_and_frees_its_place(backend, draft_client):
     assert uploader.post(completed["remove_url"]).json()["status"] == "removed"
     assert not object_exists(key)
     assert "scan.dcm" not in client.get("/request/review/").content.decode()
+
+
+def test_dicom_files_named_by_uid_or_without_extension_are_accepted_for_scans(backend, draft_client):
+    client, _draft = draft_client
+    uploader = Uploader(client)
+    for name in ["1.2.840.113619.2.55.3.604688119", "IM000001", "DICOMDIR"]:
+        assert uploader.upload(name, dicom_bytes(4096)).json()["status"] == "uploaded", name
+    assert uploader.start("report.pdf", pdf_bytes(), category="slides").status_code == 400

@@ -69,7 +69,8 @@ function extensionOf(name) {
   const dot = base.lastIndexOf(".");
   if (dot <= 0) return "";
   const ext = base.slice(dot).toLowerCase();
-  return /^\.[a-z0-9]{1,5}$/.test(ext) ? ext : "";
+  // "1.2.840.113619.2.55.1" style DICOM names: a UID's last number is not an extension.
+  return /^\.[a-z0-9]{1,5}$/.test(ext) && !/^\.\d+$/.test(ext) ? ext : "";
 }
 
 // The same first-bytes rules as requests_app/sniffing.py, so a wrong file is refused before any byte is sent.
@@ -581,6 +582,13 @@ for (const element of document.querySelectorAll("[data-upload-area]")) {
     element.dataset.ready = "1";
     new UploadArea(element);
   }
+}
+
+// A file dropped beside an area must not make the browser leave the page to open it.
+for (const type of ["dragover", "drop"]) {
+  window.addEventListener(type, (event) => {
+    if (document.querySelector("[data-upload-area]") && !event.target.closest?.("[data-drop-zone]")) event.preventDefault();
+  });
 }
 
 window.addEventListener("beforeunload", (event) => {
