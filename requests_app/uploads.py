@@ -261,7 +261,7 @@ def stored_parts(document):
     """[{"number", "size"}] of the parts storage already holds (ListParts), for resuming."""
     if document.status != DocumentStatus.PENDING:
         return []
-    return [{"number": n, "size": size} for n, size in get_backend().list_parts(document)]
+    return [{"number": n, "size": size} for n, size in get_backend().list_parts(document) or []]
 
 
 def part_urls(document, numbers):
@@ -287,6 +287,12 @@ def complete_upload(document_pk):
         if document.status != DocumentStatus.PENDING:
             return document
         parts = backend.list_parts(document)
+        if parts is None:
+            return _reject(
+                document,
+                backend,
+                _("This upload was left unfinished too long and has expired. Please add the file again."),
+            )
         expected = part_count(document)
         numbers = [n for n, _size in parts]
         stored = sum(size for _n, size in parts)
@@ -560,7 +566,7 @@ class S3UploadBackend:
                     PartNumberMarker=marker,
                 )
             except self.client.exceptions.NoSuchUpload:
-                return []
+                return None  # aborted (the bucket's lifecycle rule, or the clean-up task)
             parts.extend((p["PartNumber"], p["Size"], p["ETag"]) for p in page.get("Parts", []))
             if not page.get("IsTruncated"):
                 break
@@ -667,7 +673,7 @@ class LocalUploadBackend:
     def list_parts(self, document):
         staging = self._staging(document.multipart_upload_id) if document.multipart_upload_id else None
         if staging is None or not staging.is_dir():
-            return []
+            return None
         return sorted((int(p.name.split(".")[0]), p.stat().st_size) for p in staging.glob("*.part"))
 
     def complete_multipart_upload(self, document, parts):

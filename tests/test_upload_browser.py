@@ -2,6 +2,7 @@
 
 import os
 import re
+import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -84,6 +85,17 @@ def test_family_uploads_a_30_mb_scan_in_parts_to_s3_and_sees_it_on_the_review_pa
     assert document.status == DocumentStatus.UPLOADED and document.stored_size == scan.stat().st_size
 
 
+def stored_part_numbers(s3_client, bucket, document, wait_for):
+    """The part numbers S3 holds, once it holds ``wait_for`` of them (parts still in flight may land late)."""
+    for _attempt in range(100):
+        parts = s3_client.list_parts(Bucket=bucket, Key=document.storage_key, UploadId=document.multipart_upload_id)
+        numbers = [p["PartNumber"] for p in parts.get("Parts", [])]
+        if len(numbers) >= wait_for:
+            return numbers
+        time.sleep(0.2)
+    return numbers
+
+
 def test_upload_cut_off_by_a_reload_continues_from_the_parts_already_stored(
     live_server, s3_server, s3_storage, s3_client, settings, tmp_path
 ):
@@ -107,14 +119,11 @@ def test_upload_cut_off_by_a_reload_continues_from_the_parts_already_stored(
         page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))
         expect(page.locator(".upload-item [data-state]")).to_contain_text("Connection problem", timeout=30_000)
         document = Document.objects.get()
-        stored = s3_client.list_parts(
-            Bucket=s3_storage, Key=document.storage_key, UploadId=document.multipart_upload_id
-        )
-        assert [p["PartNumber"] for p in stored["Parts"]] == [1, 2]
+        assert stored_part_numbers(s3_client, s3_storage, document, wait_for=2) == [1, 2]
 
-        page.unroute(f"{s3_server}/**")
         page.reload()
         expect(page.locator(".upload-item [data-state]")).to_contain_text("Choose the same file again")
+        page.unroute(f"{s3_server}/**")  # only now: the old page's retries must not sneak the parts in
         sent_after_reload = []
         page.on("request", lambda r: sent_after_reload.append(r.url) if r.method == "PUT" else None)
         page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))

@@ -11,6 +11,7 @@ import requests
 from django.core.files.storage import storages
 from django.test import Client
 
+from requests_app import uploads
 from requests_app.models import Document, DocumentStatus
 
 from .conftest import open_draft
@@ -241,3 +242,14 @@ def test_dicom_files_named_by_uid_or_without_extension_are_accepted_for_scans(ba
     for name in ["1.2.840.113619.2.55.3.604688119", "IM000001", "DICOMDIR"]:
         assert uploader.upload(name, dicom_bytes(4096)).json()["status"] == "uploaded", name
     assert uploader.start("report.pdf", pdf_bytes(), category="slides").status_code == 400
+
+
+def test_completing_an_upload_storage_already_aborted_says_it_expired(backend, draft_client):
+    client, _draft = draft_client
+    uploader = Uploader(client)
+    document = uploader.start("scan.dcm", dicom_bytes()).json()
+    stored = Document.objects.get(public_id=document["id"])
+    uploads.get_backend().abort(stored.storage_key, stored.multipart_upload_id)  # the bucket's lifecycle rule
+
+    completed = uploader.complete(document).json()
+    assert completed["status"] == "rejected" and "expired" in completed["rejection_reason"]

@@ -7,6 +7,7 @@
 // and choosing the same file again asks the server which parts it already has and sends only the rest.
 
 const PARALLEL_PARTS = 4;
+const PARALLEL_FILES = 3;
 const URL_BATCH = 50;
 const URL_MAX_AGE_MS = 10 * 60 * 1000; // the server's URLs live 15 minutes: refresh well before
 const MAX_ATTEMPTS = 8;
@@ -107,23 +108,29 @@ async function postJSON(url, csrf, body) {
   return { response, data };
 }
 
-// --- a page-wide pool: at most PARALLEL_PARTS part uploads in flight, whatever the number of files ----
+// --- page-wide pools: at most PARALLEL_PARTS part uploads in flight, and a few files started at a time
+// (a CD's folder of 400 files must not open 400 uploads at once) -----------------------------------
 
-const pool = {
-  running: 0,
-  waiting: [],
-  async run(task) {
-    if (this.running >= PARALLEL_PARTS) await new Promise((resolve) => this.waiting.push(resolve));
-    this.running += 1;
-    try {
-      return await task();
-    } finally {
-      this.running -= 1;
-      const next = this.waiting.shift();
-      if (next) next();
-    }
-  },
-};
+function makePool(limit) {
+  return {
+    running: 0,
+    waiting: [],
+    async run(task) {
+      if (this.running >= limit) await new Promise((resolve) => this.waiting.push(resolve));
+      this.running += 1;
+      try {
+        return await task();
+      } finally {
+        this.running -= 1;
+        const next = this.waiting.shift();
+        if (next) next();
+      }
+    },
+  };
+}
+
+const pool = makePool(PARALLEL_PARTS);
+const filePool = makePool(PARALLEL_FILES);
 
 // --- the page-wide overall bar ------------------------------------------------------------------
 
@@ -257,6 +264,7 @@ class Upload {
   }
 
   async run() {
+    if (this.removed) return;
     try {
       if (!(await this.resume())) await this.start();
       if (this.removed || this.rejected) return;
@@ -533,7 +541,8 @@ class UploadArea {
     this.showRefusals(refused, folder);
     for (const file of accepted) {
       const upload = new Upload(this, file);
-      upload.run();
+      upload.setState("Waiting to start…");
+      filePool.run(() => upload.run());
     }
     overall.update();
   }
