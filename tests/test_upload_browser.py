@@ -17,7 +17,12 @@ from .test_browser_intake import CHROMIUM_ARGS
 from .upload_samples import MiB, dicom_bytes, pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(autouse=True)
+def _allow_sync_orm_under_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop; set per test so no later subprocess inherits it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def browser_with_draft(playwright, live_server, draft):
