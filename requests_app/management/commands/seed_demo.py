@@ -6,13 +6,15 @@ history consistent with its status, internal notes and records requests. Rows ar
 ``bulk_create`` in batches, so 100,000 requests take a minute or two on PostgreSQL.
 """
 
+import multiprocessing
+import os
 import random
 import uuid
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from requests_app.models import (
@@ -99,31 +101,63 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=None, help="Random seed, for repeatable data.")
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes writing in parallel (default: 2 on PostgreSQL from 10,000 requests, else 1).",
+        )
+        parser.add_argument(
             "--staff-password",
             default="",
             help="Also create demo.coordinator, demo.scheduler, demo.viewer with this password (one per group).",
         )
 
-    def handle(self, *args, requests, batch_size, seed, staff_password, **options):
+    def handle(self, *args, requests, batch_size, seed, staff_password, workers, **options):
+        staff = self._staff(staff_password)
+        now = timezone.now()
+        if workers is None:
+            # Building rows (Python) and indexing them (PostgreSQL) overlap when two processes share the work.
+            workers = min(2, os.cpu_count() or 1) if connection.vendor == "postgresql" and requests >= 10_000 else 1
+        if workers <= 1:
+            self._seed_share(requests, batch_size, seed, staff, now)
+        else:
+            connections.close_all()  # each process opens its own connection
+            context = multiprocessing.get_context("fork")
+            shares = [requests // workers + (1 if i < requests % workers else 0) for i in range(workers)]
+            processes = [
+                context.Process(
+                    target=self._seed_share,
+                    args=(share, batch_size, None if seed is None else seed * 1000 + i, staff, now),
+                )
+                for i, share in enumerate(shares)
+            ]
+            for process in processes:
+                process.start()
+            for process in processes:
+                process.join()
+            if any(process.exitcode != 0 for process in processes):
+                raise CommandError("a seeding process failed; see its error above")
+        self.stdout.write(self.style.SUCCESS(f"Created {requests} requests."))
+
+    def _seed_share(self, requests, batch_size, seed, staff, now):
         rng = random.Random(seed)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # Demo data: a crash may lose the last batch; trigram indexes take entries in bigger runs.
                 cursor.execute("SET synchronous_commit = off")
                 cursor.execute("SET gin_pending_list_limit = '64MB'")
-        staff = self._staff(staff_password)
-        now = timezone.now()
+        references = set(Request.objects.exclude(reference=None).values_list("reference", flat=True))
         created = 0
-        references = (
-            set(Request.objects.exclude(reference=None).values_list("reference", flat=True)) if requests else set()
-        )
         while created < requests:
             size = min(batch_size, requests - created)
-            with transaction.atomic():
-                self._batch(rng, size, staff, now, references)
+            try:
+                with transaction.atomic():
+                    self._batch(rng, size, staff, now, references)
+            except IntegrityError:
+                continue  # a reference another process drew at the same moment: draw this batch again
             created += size
             self.stdout.write(f"{created} / {requests} requests")
-        self.stdout.write(self.style.SUCCESS(f"Created {created} requests."))
+        connection.close()
 
     def _staff(self, password):
         users = []
