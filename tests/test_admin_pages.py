@@ -57,6 +57,7 @@ def test_change_list_filters_by_urgency_status_and_my_requests(client, coordinat
     assert listed("?status=in_review") == {routine.pk}
     assert listed("?assigned=me") == {urgent.pk}
     assert listed("?assigned=none") == {routine.pk}
+    assert 'href="?assigned=me"' in client.get(CHANGELIST).content.decode()  # the "My requests" shortcut
 
 
 def test_missing_records_mark_and_filter(client, coordinator):
