@@ -714,8 +714,14 @@ class LocalUploadBackend:
             yield key, staging.name, initiated
 
 
-def upload_area(request_obj, category, context="intake"):
-    """Everything partials/upload_area.html needs for one category (see the comment at its top)."""
+def upload_area(request_obj, category, context="intake", with_heading=None):
+    """Everything partials/upload_area.html needs for one category (see the comment at its top).
+
+    ``with_heading``: show the category's name above the area (default: only for insurance cards,
+    which have no availability question above them in the records step).
+    """
+    if with_heading is None:
+        with_heading = category == DocumentCategory.INSURANCE_CARD
     documents = []
     if request_obj is not None and request_obj.pk:
         documents = [
@@ -728,6 +734,15 @@ def upload_area(request_obj, category, context="intake"):
     return {
         "category": str(category),
         "label": DocumentCategory(category).label,
+        "heading": (
+            (
+                _("Insurance card photos, front and back (optional)")
+                if category == DocumentCategory.INSURANCE_CARD
+                else DocumentCategory(category).label
+            )
+            if with_heading
+            else ""
+        ),
         "accepted_text": describe_accepted(category),
         "accept_attribute": "" if accepts_files_without_extension(category) else ",".join(extensions),
         "extensions": extensions,

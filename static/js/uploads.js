@@ -593,6 +593,22 @@ for (const element of document.querySelectorAll("[data-upload-area]")) {
   }
 }
 
+// The records step: the tracking number only matters for mailed slides, the text box for a typed plan.
+function showOnlyWhen(fieldName, radioName, value) {
+  const field = document.querySelector(`[name='${fieldName}']`);
+  const radios = document.querySelectorAll(`input[name='${radioName}']`);
+  const wrapper = field && (field.closest(".mb-3") || field.parentElement);
+  if (!wrapper || !radios.length) return;
+  const update = () => {
+    const chosen = document.querySelector(`input[name='${radioName}']:checked`);
+    wrapper.hidden = !(chosen && chosen.value === value) && !field.value;
+  };
+  for (const radio of radios) radio.addEventListener("change", update);
+  update();
+}
+showOnlyWhen("slides_tracking_number", "slides_availability", "mailed");
+showOnlyWhen("treatment_plan_text", "treatment_plan_availability", "typed");
+
 // A file dropped beside an area must not make the browser leave the page to open it.
 for (const type of ["dragover", "drop"]) {
   window.addEventListener(type, (event) => {
