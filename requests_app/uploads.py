@@ -297,12 +297,8 @@ def complete_upload(document_pk):
         numbers = [n for n, _size in parts]
         stored = sum(size for _n, size in parts)
         if stored != document.declared_size:
-            if (
-                numbers == list(range(1, len(numbers) + 1))
-                and stored < document.declared_size
-                and len(numbers) < expected
-            ):
-                missing = sorted(set(range(1, expected + 1)) - set(numbers))
+            missing = sorted(set(range(1, expected + 1)) - set(numbers))
+            if missing and stored < document.declared_size and all(1 <= n <= expected for n in numbers):
                 raise UploadRefused(
                     _("Some parts of this file have not arrived yet: %(parts)s.")
                     % {"parts": ", ".join(map(str, missing[:20]))},
