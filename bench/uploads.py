@@ -346,7 +346,7 @@ def main():
             print(
                 f"{size_mb} MiB: portal {r['portal']:.1f} MB/s, proxy {r['proxy']:.1f} MB/s, "
                 f"boto3 upload_file {r['raw']:.1f} MB/s; Django RSS growth: portal {r['portal_rss']:.1f} MB, "
-                f"proxy {r['proxy_rss']:.1f} MB (portal: parts {portal.parts_seconds:.2f} s, "
+                f"proxy {r['proxy_rss']:.1f} MB (last portal run: parts {portal.parts_seconds:.2f} s, "
                 f"complete and verify {portal.complete_seconds:.2f} s)",
                 flush=True,
             )
