@@ -126,7 +126,7 @@ class Command(BaseCommand):
             shares = [requests // workers + (1 if i < requests % workers else 0) for i in range(workers)]
             processes = [
                 context.Process(
-                    target=self._seed_share,
+                    target=self._seed_in_child,
                     args=(share, batch_size, None if seed is None else seed * 1000 + i, staff, now),
                 )
                 for i, share in enumerate(shares)
@@ -157,6 +157,9 @@ class Command(BaseCommand):
                 continue  # a reference another process drew at the same moment: draw this batch again
             created += size
             self.stdout.write(f"{created} / {requests} requests")
+
+    def _seed_in_child(self, *args):
+        self._seed_share(*args)
         connection.close()
 
     def _staff(self, password):
