@@ -286,3 +286,7 @@ UPLOAD_DICOM_HEADER_BYTES = env.int("UPLOAD_DICOM_HEADER_BYTES", default=256 * 1
 UPLOAD_ORPHAN_GRACE_HOURS = env.int("UPLOAD_ORPHAN_GRACE_HOURS", default=24)
 # Optional override of the file types each category accepts, e.g. {"reports": ["pdf", "jpeg"]}.
 UPLOAD_ACCEPTED_TYPES = env.json("UPLOAD_ACCEPTED_TYPES", default={})
+
+# --- Staff review (requests_app/admin/, workflow.py; issue #5) -----------------------------
+# How long a staff member's document download link (presigned S3 URL) works.
+STAFF_DOWNLOAD_LINK_SECONDS = env.int("STAFF_DOWNLOAD_LINK_SECONDS", default=120)

@@ -8,6 +8,7 @@ history rows there are (counts and marks are annotated as subqueries, related ro
 import csv
 import re
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -39,9 +40,6 @@ from ..models import (
 from . import audit
 from .filters import AssignedToFilter, MissingRecordsFilter, StatusFilter
 from .forms import CATEGORY_LABELS, AssignForm, DeclineForm, NoteForm, RequestRecordsForm, ScheduleForm, WithdrawForm
-
-#: How long a staff download link works.
-DOWNLOAD_LINK_SECONDS = 120
 
 URGENCY_SHORT = {
     Urgency.URGENT: gettext_lazy("Urgent"),
@@ -474,7 +472,7 @@ def document_response(document):
         url = storage.url(
             document.storage_key,
             parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
-            expire=DOWNLOAD_LINK_SECONDS,
+            expire=settings.STAFF_DOWNLOAD_LINK_SECONDS,
         )
         return HttpResponseRedirect(url)
     return FileResponse(storage.open(document.storage_key, "rb"), as_attachment=True, filename=filename)
