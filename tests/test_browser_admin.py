@@ -15,14 +15,14 @@ from .staff import COORDINATOR, PASSWORD, make_document, make_staff, make_submit
 from .test_browser_intake import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 SCAN_BYTES = b"\0" * 128 + b"DICM" + b"\x02" * 2048
 
 
 def test_coordinator_filters_opens_downloads_asks_for_records_and_family_sees_it(
-    live_server, s3_storage, s3_client, settings
+    live_server, s3_storage, s3_client, settings, monkeypatch
 ):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     settings.SITE_URL = live_server.url
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     make_staff(COORDINATOR, username="cora.coordinator")
