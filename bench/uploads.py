@@ -240,6 +240,36 @@ def timed(fn):
     return time.perf_counter() - started
 
 
+def measure_paths(path, base, client, web_pid, parallel, repeat):
+    """Median seconds of (a), (b), (c) over ``repeat`` runs; the order rotates so no path always goes first."""
+    portal_times, proxy_times, raw_times, portal_growth, proxy_growth = [], [], [], [], []
+    last = {}
+
+    def run_portal():
+        portal = PortalClient(base, parallel)
+        portal.open_draft()
+        with PeakRss(web_pid) as rss:
+            portal_times.append(timed(lambda: portal.upload(path)))
+        portal_growth.append(rss.growth_mb)
+        last["portal"] = portal
+
+    def run_proxy():
+        with PeakRss(web_pid) as rss:
+            proxy_times.append(timed(lambda: proxy_upload(base, path)))
+        proxy_growth.append(rss.growth_mb)
+
+    def run_raw():
+        raw_times.append(timed(lambda: client.upload_file(str(path), BUCKET, "bench/raw")))
+
+    paths = [run_portal, run_proxy, run_raw]
+    for run in range(repeat):
+        for measure in paths[run % 3 :] + paths[: run % 3]:
+            measure()
+            empty_bucket(client)
+    medians = [statistics.median(t) for t in (portal_times, proxy_times, raw_times)]
+    return (*medians, portal_growth, proxy_growth, last["portal"])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes-mb", type=int, nargs="+", default=[256, 1024])
@@ -318,21 +348,9 @@ def main():
             files.append(path)
             megabytes = size / 1e6
 
-            portal_times, proxy_times, raw_times, portal_growth, proxy_growth = [], [], [], [], []
-            for _run in range(args.repeat):
-                portal = PortalClient(base, args.parallel)
-                portal.open_draft()
-                with PeakRss(web.pid) as portal_rss:
-                    portal_times.append(timed(lambda p=portal, f=path: p.upload(f)))
-                portal_growth.append(portal_rss.growth_mb)
-                empty_bucket(client)
-                with PeakRss(web.pid) as proxy_rss:
-                    proxy_times.append(timed(lambda f=path: proxy_upload(base, f)))
-                proxy_growth.append(proxy_rss.growth_mb)
-                empty_bucket(client)
-                raw_times.append(timed(lambda f=path: client.upload_file(str(f), BUCKET, "bench/raw")))
-                empty_bucket(client)
-            portal_s, proxy_s, raw_s = (statistics.median(t) for t in (portal_times, proxy_times, raw_times))
+            portal_s, proxy_s, raw_s, portal_growth, proxy_growth, portal = measure_paths(
+                path, base, client, web.pid, args.parallel, args.repeat
+            )
             path.unlink()
 
             results[size_mb] = {
