@@ -43,7 +43,7 @@ def send_resume_link(request_id):
     return True
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, soft_time_limit=90, time_limit=120)
 def send_resume_links_for_email(email):
     """Answer a "send me my link again" request: one fresh link per saved request at that address."""
     for pk in Request.objects.with_resume_email(email).values_list("pk", flat=True):
