@@ -1,6 +1,7 @@
 """What completion reads from storage (ranged reads only), the bucket's configuration, and the clean-up task."""
 
 import datetime
+import math
 
 import pytest
 from django.core.management import call_command
@@ -196,3 +197,35 @@ def test_review_groups_a_folder_of_dicom_files_by_series(s3):
     review = client.get("/request/review/").content.decode()
     assert "DICOM series CT · 2024-03-02 · CHEST · AX T1 POST: 3 images in series" in review
     assert "IM0 (" not in review  # one line for the series, not one per file
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"%PDF-1.7\n", "pdf"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "jpeg"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "png"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00", "heic"),
+        (b"II*\x00\x08\x00\x00\x00Aperio Image Library", "tiff"),
+        (b"II+\x00\x08\x00\x00\x00", "tiff"),
+        (b"PK\x03\x04\x14\x00", "zip"),
+        (b"MZ\x90\x00", None),
+        (b"<html>", None),
+    ],
+)
+def test_file_types_are_recognised_from_their_first_bytes(head, expected):
+    assert sniffing.detect_type(head) == expected
+
+
+def test_whole_slide_format_is_named_from_the_header_or_the_name():
+    assert sniffing.slide_format(b"II*\x00 Aperio Image Library v12", "slide") == "SVS"
+    assert sniffing.slide_format(b"II*\x00", "biopsy-1.ndpi") == "NDPI"
+
+
+def test_part_size_keeps_every_upload_under_s3s_part_limits(settings):
+    settings.UPLOAD_MIN_PART_BYTES = 8 * MiB
+    assert uploads.choose_part_size(1) == 8 * MiB
+    assert uploads.choose_part_size(20 * 1000**3) == 8 * MiB  # 2,385 parts
+    for size in [5 * MiB, 20 * 1000**3, 200 * 1000**3, 5 * 1024**4]:
+        part = uploads.choose_part_size(size)
+        assert 5 * MiB <= part <= 5 * 1024**3 and math.ceil(size / part) <= 10_000
