@@ -1,6 +1,6 @@
 """Notification benchmark: N submissions as fast as one client can, one Celery worker, a real SMTP server.
 
-    .venv/bin/python bench/notifications.py [-n 500] [--concurrency 2]
+    .venv/bin/python bench/notifications.py [-n 500] [--concurrency 4]
 
 It creates its own database (portal_bench_notify) on PostgreSQL and migrates it, starts its own
 redis-server (broker) and an aiosmtpd server on loopback ports, and one worker
