@@ -144,6 +144,25 @@ def enqueue(notification_ids):
     return len(notification_ids)
 
 
+def send_resume_link_soon(task, *args):
+    """Queue a resume-link task; if the broker is unreachable, run it here so the family still gets the link.
+
+    Resume links have no outbox row (a fresh token is issued when the task runs), so the fallback is to
+    send from the web process. Returns False only when even that failed, for the view to say so.
+    """
+    try:
+        task.apply_async(args, retry=True, retry_policy=settings.NOTIFICATION_PUBLISH_RETRY_POLICY)
+        return True
+    except Exception as exc:  # kombu raises several types for "broker unreachable"
+        logger.warning("could not queue %s (%s); sending from the web process", task.name, type(exc).__name__)
+    try:
+        task.apply(args, throw=True)
+        return True
+    except Exception as exc:
+        logger.error("could not send %s (%s)", task.name, type(exc).__name__)
+        return False
+
+
 def _doubled(seconds, attempts):
     return timedelta(seconds=seconds * 2 ** min(attempts, MAX_BACKOFF_DOUBLINGS))
 

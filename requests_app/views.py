@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import intake, tasks
+from . import intake, notifications, tasks
 from .forms import ConfirmBirthDateForm, ResumeEmailForm
 from .models import Request, SubmitterRole
 
@@ -18,6 +19,9 @@ SESSION_DRAFT = "draft_id"
 SESSION_RESUME_CANDIDATE = "resume_candidate_id"
 SESSION_SUBMITTED = "submitted_id"
 SESSION_LINK_OFFERED = "link_offered"
+LINK_NOT_SENT = gettext_lazy(
+    "Your answers are saved, but we could not send the email just now. Please try again in a few minutes."
+)
 
 
 def client_ip(request):
@@ -121,10 +125,12 @@ def save_progress(request, draft):
         if form.is_valid():
             draft.resume_email = form.cleaned_data["email"]
             draft.save(update_fields=["resume_email", "updated_at"])
-            tasks.send_resume_link.delay(draft.pk)
-            messages.success(
-                request, _("We have emailed you a link. Use it to come back to your request from any device.")
-            )
+            if notifications.send_resume_link_soon(tasks.send_resume_link, draft.pk):
+                messages.success(
+                    request, _("We have emailed you a link. Use it to come back to your request from any device.")
+                )
+            else:
+                messages.warning(request, LINK_NOT_SENT)
             return redirect("requests_app:saved") if not after else _continue_after_offer(after)
     else:
         form = ResumeEmailForm(initial={"email": draft.physician_email or draft.guardian_email})
@@ -142,8 +148,10 @@ def saved(request, draft):
     if not draft.resume_email:
         return redirect("requests_app:save_progress")
     if request.method == "POST":
-        tasks.send_resume_link.delay(draft.pk)
-        messages.success(request, _("We have sent you a new link. Earlier links no longer work."))
+        if notifications.send_resume_link_soon(tasks.send_resume_link, draft.pk):
+            messages.success(request, _("We have sent you a new link. Earlier links no longer work."))
+        else:
+            messages.warning(request, LINK_NOT_SENT)
         return redirect("requests_app:saved")
     return render(request, "requests_app/saved.html", {"draft": draft, "days": settings.RESUME_LINK_MAX_AGE_DAYS})
 
@@ -240,7 +248,8 @@ def request_link(request):
     """Send a lost link again; the answer is the same whether or not the address has a saved request."""
     form = ResumeEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        tasks.send_resume_links_for_email.delay(form.cleaned_data["email"])
+        # Same page whatever happened, so the answer never tells whether the address has a draft.
+        notifications.send_resume_link_soon(tasks.send_resume_links_for_email, form.cleaned_data["email"])
         return redirect(reverse("requests_app:link_sent"))
     return render(request, "requests_app/request_link.html", {"form": form})
 

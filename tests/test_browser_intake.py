@@ -12,7 +12,6 @@ from requests_app.models import Request, Status
 from . import answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -25,7 +24,10 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
+    # Playwright's sync API runs an event loop, which Django's ORM guard would refuse; allowed for this
+    # module only, so no later subprocess (the deploy check, the Celery worker) inherits it.
+    with pytest.MonkeyPatch.context() as mp, sync_playwright() as p:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = p.chromium.launch(
             executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"), args=CHROMIUM_ARGS
         )

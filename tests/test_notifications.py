@@ -315,3 +315,48 @@ def test_retry_failed_notifications_command_sends_failed_rows_again(db, django_c
     failed.refresh_from_db()
     assert (failed.state, failed.attempts, failed.last_error) == (State.SENT, 1, "")
     assert [m.to for m in mail.outbox] == [["s@portal.test"]]
+
+
+def test_resume_link_is_still_emailed_when_the_broker_is_unreachable(db, client, caplog):
+    from portal.celery import app
+
+    from . import flow
+
+    flow.start(client)
+    flow.post_step(client, "child")
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    point_celery_at(app, f"redis://127.0.0.1:{free_port()}/0", eager=False)  # nothing listens there
+    try:
+        with caplog.at_level(logging.WARNING):
+            response = client.post(
+                "/request/save/", {"action": "send", "email": "maria.lopez@example.com"}, follow=True
+            )
+    finally:
+        point_celery_at(app, *previous)
+
+    assert response.status_code == 200
+    assert "We have emailed you a link" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["maria.lopez@example.com"]]
+    assert "/resume/?t=" in mail.outbox[0].body
+    assert "could not queue" in caplog.text and "maria.lopez" not in caplog.text
+
+
+def test_family_is_told_when_the_resume_link_could_not_be_sent_at_all(db, client, settings):
+    from portal.celery import app
+
+    from . import flow
+
+    flow.start(client)
+    flow.post_step(client, "child")
+    settings.EMAIL_BACKEND = "tests.test_notifications.RefusingBackend"
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    point_celery_at(app, f"redis://127.0.0.1:{free_port()}/0", eager=False)
+    try:
+        response = client.post("/request/save/", {"action": "send", "email": "maria.lopez@example.com"}, follow=True)
+    finally:
+        point_celery_at(app, *previous)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "could not send the email just now" in page
+    assert "We have emailed you a link" not in page
