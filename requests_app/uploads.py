@@ -527,6 +527,7 @@ class S3UploadBackend:
     def __init__(self, storage):
         self.storage = storage
         self.client = storage.connection.meta.client
+        self.signer = getattr(storage, "signing_client", self.client)  # URLs for the browser's endpoint
         self.bucket = storage.bucket_name
 
     def object_key(self, key):
@@ -540,7 +541,7 @@ class S3UploadBackend:
         return self.client.create_multipart_upload(**params)["UploadId"]
 
     def part_url(self, document, number):
-        return self.client.generate_presigned_url(
+        return self.signer.generate_presigned_url(
             "upload_part",
             Params={
                 "Bucket": self.bucket,

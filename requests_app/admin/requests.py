@@ -469,12 +469,9 @@ def document_response(document):
     storage = storages["default"]
     filename = document.original_name.replace('"', "")
     if isinstance(storage, S3Storage):
-        url = storage.url(
-            document.storage_key,
-            parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
-            expire=settings.STAFF_DOWNLOAD_LINK_SECONDS,
+        return HttpResponseRedirect(
+            storage.signed_download_url(document.storage_key, filename, settings.STAFF_DOWNLOAD_LINK_SECONDS)
         )
-        return HttpResponseRedirect(url)
     return FileResponse(storage.open(document.storage_key, "rb"), as_attachment=True, filename=filename)
 
 
