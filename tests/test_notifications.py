@@ -360,3 +360,42 @@ def test_family_is_told_when_the_resume_link_could_not_be_sent_at_all(db, client
     assert response.status_code == 200
     assert "could not send the email just now" in page
     assert "We have emailed you a link" not in page
+
+
+def test_superusers_see_failed_notifications_in_the_admin_and_send_them_again(
+    db, client, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import User
+
+    from .staff import COORDINATOR, make_staff
+
+    request_obj = SubmittedRequestFactory()
+    failed = Notification.objects.create(
+        request=request_obj,
+        kind=Kind.SCHEDULING_TEAM,
+        recipients=["scheduling@portal.test"],
+        state=State.FAILED,
+        attempts=10,
+        last_error="SMTPServerDisconnected",
+    )
+    sent = Notification.objects.create(
+        request=request_obj, kind=Kind.SUBMISSION_CONFIRMATION, recipients=["family@example.org"], state=State.SENT
+    )
+    listing_url = "/staff/requests_app/notification/"
+
+    client.force_login(make_staff(COORDINATOR))
+    assert client.get(listing_url).status_code == 403
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "pw-for-root-only"))
+    listing = client.get(listing_url + "?state=failed").content.decode()
+    assert request_obj.reference in listing and "SMTPServerDisconnected" in listing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            listing_url, {"action": "send_again", "_selected_action": [failed.pk, sent.pk]}, follow=True
+        )
+
+    assert "1 notification queued again." in response.content.decode()
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert failed.state == State.SENT and sent.state == State.SENT
+    assert [m.to for m in mail.outbox] == [["scheduling@portal.test"]]

@@ -1,16 +1,18 @@
 """Intake staff's admin (mounted at /staff/): requests with their workflow actions, and the audit log.
 
 One module per concern: ``requests`` (the change list, detail page, actions, downloads, export),
-``filters``, ``forms`` (the actions' intermediate pages), ``audit`` (access records and their admin).
+``filters``, ``forms`` (the actions' intermediate pages), ``audit`` (access records and their admin),
+``outbox`` (notifications, for superusers).
 """
 
 from django.contrib import admin
 from django.shortcuts import redirect
 
 from .audit import AuditLogEntryAdmin
+from .outbox import NotificationAdmin
 from .requests import RequestAdmin
 
-__all__ = ["AuditLogEntryAdmin", "RequestAdmin"]
+__all__ = ["AuditLogEntryAdmin", "NotificationAdmin", "RequestAdmin"]
 
 _site_index = admin.site.index
 
