@@ -2,8 +2,9 @@
 
 import itertools
 import uuid
+from importlib import import_module
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
 from requests_app.models import Document, DocumentStatus, InternalNote, RecordsRequest, Status, StatusChange
@@ -15,6 +16,7 @@ SCHEDULER = "Scheduler"
 READ_ONLY = "Read-only"
 PASSWORD = "correct-horse-battery-staple"
 _numbers = itertools.count(1)
+GROUP_PERMISSIONS = import_module("requests_app.migrations.0003_staff_groups").GROUPS
 
 
 def make_staff(group=COORDINATOR, username=None, **extra):
@@ -24,8 +26,19 @@ def make_staff(group=COORDINATOR, username=None, **extra):
         username=username, password=PASSWORD, email=f"{username}@center.example.org", is_staff=True, **extra
     )
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.add(staff_group(group))
     return user
+
+
+def staff_group(name):
+    """The data migration's group; recreated with the same permissions when a transactional test's flush
+    (which keeps permissions but not groups) has removed it."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="requests_app", codename__in=GROUP_PERMISSIONS[name])
+        )
+    return group
 
 
 def make_document(request_obj, category="scans", name="CT001.dcm", size=1234, **extra):

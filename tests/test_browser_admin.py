@@ -1,18 +1,17 @@
 """A coordinator's day in real Chromium: log in, filter, open a request, download a record from S3, ask for
 records; then the family opens the emailed link, confirms the birth date and sees what was asked."""
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from django.core import mail
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from requests_app.models import AuditLogEntry, Status
 
+from .browsers import launch_chromium, playwright_session
 from .staff import COORDINATOR, PASSWORD, make_document, make_staff, make_submitted
-from .test_browser_intake import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,10 +30,8 @@ def test_coordinator_filters_opens_downloads_asks_for_records_and_family_sees_it
     document = make_document(urgent, "scans", name="CT_CHEST_001.dcm", size=len(SCAN_BYTES))
     s3_client.put_object(Bucket=s3_storage, Key=document.storage_key, Body=SCAN_BYTES)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"), args=CHROMIUM_ARGS
-        )
+    with playwright_session() as playwright:
+        browser = launch_chromium(playwright)
         staff = browser.new_context(accept_downloads=True)
         page = staff.new_page()
         page.goto(f"{live_server.url}/staff/")

@@ -1,36 +1,26 @@
 """The guardian's whole intake in real Chromium: leave mid-way, resume from the emailed link, change, submit."""
 
-import os
 import re
 
 import pytest
 from django.core import mail
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from requests_app.models import Request, Status
 
 from . import answers
+from .browsers import launch_chromium, playwright_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
 def browser():
     # Playwright's sync API runs an event loop, which Django's ORM guard would refuse; allowed for this
     # module only, so no later subprocess (the deploy check, the Celery worker) inherits it.
-    with pytest.MonkeyPatch.context() as mp, sync_playwright() as p:
+    with pytest.MonkeyPatch.context() as mp, playwright_session() as p:
         mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = p.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"), args=CHROMIUM_ARGS
-        )
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 

@@ -1,6 +1,5 @@
 """A family uploads a 30 MB scan in real Chromium, straight to the S3 test server, in 5 MiB parts."""
 
-import os
 import re
 import time
 
@@ -8,12 +7,12 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from requests_app.models import Document, DocumentStatus
 
+from .browsers import launch_chromium, playwright_session
 from .factories import CompleteDraftFactory
-from .test_browser_intake import CHROMIUM_ARGS
 from .upload_samples import MiB, dicom_bytes, pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,9 +25,7 @@ def _allow_sync_orm_under_playwright(monkeypatch):
 
 
 def browser_with_draft(playwright, live_server, draft):
-    browser = playwright.chromium.launch(
-        executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"), args=CHROMIUM_ARGS
-    )
+    browser = launch_chromium(playwright)
     session = SessionStore()
     session["draft_id"] = draft.pk
     session["link_offered"] = True
@@ -50,7 +47,7 @@ def test_family_uploads_a_30_mb_scan_in_parts_to_s3_and_sees_it_on_the_review_pa
     scan = tmp_path / "IM000001"
     scan.write_bytes(dicom_bytes(30 * MiB - 64 * 1024))  # just under 30 MiB: six 5 MiB parts
 
-    with sync_playwright() as playwright:
+    with playwright_session() as playwright:
         browser, context = browser_with_draft(playwright, live_server, draft)
         page = context.new_page()
         part_puts = []
@@ -111,7 +108,7 @@ def test_upload_cut_off_by_a_reload_continues_from_the_parts_already_stored(
     scan = tmp_path / "IM000002"
     scan.write_bytes(dicom_bytes(20 * MiB - 64 * 1024))  # four parts
 
-    with sync_playwright() as playwright:
+    with playwright_session() as playwright:
         browser, context = browser_with_draft(playwright, live_server, draft)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # "leave the page while uploading?"
@@ -153,7 +150,7 @@ def test_the_same_client_uploads_through_the_local_backends_part_urls(live_serve
     scan = tmp_path / "IM000003"
     scan.write_bytes(dicom_bytes(12 * MiB))
 
-    with sync_playwright() as playwright:
+    with playwright_session() as playwright:
         browser, context = browser_with_draft(playwright, live_server, draft)
         page = context.new_page()
         part_puts = []
