@@ -305,7 +305,8 @@ def email_for(notification):
         return "records_uploaded", context, "en"
     language = family_language(request_obj)
     if kind == Kind.SUBMISSION_CONFIRMATION:
-        return "confirmation", {"req": request_obj}, language
+        follow_url = f"{settings.SITE_URL}{reverse('requests_app:request_link')}"  # no token: nothing to leak
+        return "confirmation", {"req": request_obj, "follow_url": follow_url}, language
     if kind == Kind.RECORDS_REQUESTED:
         # A fresh link to the family's request, issued here so the token never passes the broker or the row.
         context = {

@@ -34,6 +34,7 @@ def test_guardian_completes_the_intake_and_gets_a_reference_and_confirmation(
     assert re.fullmatch(r"SO-[2-9A-Z]{4}-[2-9A-Z]{4}", submitted.reference)
     assert submitted.reference in page
     assert "What happens next" in page
+    assert '<a href="/resume/request-link/">Get a new link by email</a>' in page  # how to follow it later
     assert submitted.guardian_phone.as_e164 == "+13025550100"
     assert submitted.region == "DE"
     assert submitted.consent_signed_at is not None and submitted.consent_ip == "127.0.0.1"

@@ -122,3 +122,29 @@ def test_records_round_trip_from_admin_action_to_email_to_status_page_upload_and
     assert "We received the records we asked for." in text
     assert "You sent 1 file(s)." in text
     assert "Records we need from you" not in text
+
+
+def test_family_without_a_saved_link_follows_the_confirmation_to_a_new_link_and_their_status_page(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from requests_app import intake
+
+    from .factories import CompleteDraftFactory
+
+    settings.SITE_URL = "https://portal.test"
+    draft = CompleteDraftFactory(resume_email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = intake.submit(draft.pk)
+    (confirmation,) = [m for m in mail.outbox if "received" in m.subject]
+    follow_url = "https://portal.test/resume/request-link/"
+    assert follow_url in confirmation.body and follow_url in confirmation.alternatives[0][0]
+    assert "?t=" not in confirmation.body  # the confirmation carries no token
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(urlsplit(follow_url).path, {"email": submitted.guardian_email})
+    (link_email,) = mail.outbox
+    link = re.search(r"https://portal\.test(/resume/\?t=[\w-]+)", link_email.body).group(1)
+    page, landed_at = open_with_link(Client(), submitted, link)
+    assert landed_at == "/status/"
+    assert submitted.reference in page.content.decode()
