@@ -63,6 +63,13 @@ BENCH_NOTIFY_ARGS ?=
 bench-notifications: install-dev
 	$(BIN)/python bench/notifications.py $(BENCH_NOTIFY_ARGS)
 
+# Translations: refresh locale/*/django.po from the code, then compile the .mo files that are committed
+# (needs GNU gettext: apt-get install gettext).
+.PHONY: messages
+messages: install-dev
+	$(BIN)/python manage.py makemessages -l es --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
+	$(BIN)/python manage.py compilemessages -l es --ignore ".venv/*"
+
 clean:
 	rm -rf $(VENV) var/static
 

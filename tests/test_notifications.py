@@ -399,3 +399,37 @@ def test_superusers_see_failed_notifications_in_the_admin_and_send_them_again(
     sent.refresh_from_db()
     assert failed.state == State.SENT and sent.state == State.SENT
     assert [m.to for m in mail.outbox] == [["scheduling@portal.test"]]
+
+
+def test_a_spanish_speaking_family_gets_its_emails_in_spanish_and_staff_theirs_in_english(
+    db, django_capture_on_commit_callbacks
+):
+    from requests_app import workflow
+
+    from .staff import COORDINATOR, make_staff
+
+    draft = CompleteDraftFactory(preferred_language="es")
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = intake.submit(draft.pk)
+    coordinator = make_staff(COORDINATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.start_review(submitted, coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.request_records(submitted, coordinator, ["slides"], "Por favor envíe las laminillas.")
+
+    family = [m for m in mail.outbox if draft.guardian_email in m.to]
+    staff = [m for m in mail.outbox if "scheduling@portal.test" in m.to]
+    subjects = [m.subject for m in family]
+    assert subjects == [
+        f"Recibimos su solicitud de segunda opinión ({submitted.reference})",
+        f"Novedades sobre su solicitud de segunda opinión ({submitted.reference})",
+        f"Necesitamos más documentos para su solicitud de segunda opinión ({submitted.reference})",
+    ]
+    confirmation, status_changed, records_requested = family
+    assert "Qué sigue" in confirmation.body and "What happens next" not in confirmation.body
+    assert "Su estado ahora es: En revisión" in status_changed.body
+    assert "Laminillas de biopsia" in records_requested.body and "Biopsy slides" not in records_requested.body
+    for message in family:
+        html = message.alternatives[0][0]
+        assert "Hola:" in message.body and "Hola:" in html and "Hello," not in message.body + html
+    assert staff and staff[0].subject.startswith("New second-opinion request")
