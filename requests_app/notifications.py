@@ -37,6 +37,8 @@ Kind = Notification.Kind
 FAMILY_KINDS = frozenset({Kind.RECORDS_REQUESTED, Kind.STATUS_CHANGED})
 STAFF_KINDS = frozenset({Kind.RECORDS_UPLOADED})
 WEBHOOK_EVENT = "request.submitted"
+#: Context of a row addressed to the referring physician: English, whatever the family's language.
+PHYSICIAN = {"audience": "physician"}
 MAX_BACKOFF_DOUBLINGS = 12  # the re-queue's wait stops growing after this many failed attempts
 
 
@@ -52,13 +54,19 @@ RETRYABLE_ERRORS = (smtplib.SMTPException, OSError, WebhookRefused, TimeoutError
 
 
 def queue_submission_notifications(request_obj):
-    """Write one pending outbox row per recipient group, in the caller's transaction; deliver after commit."""
+    """Write one pending outbox row per recipient group, in the caller's transaction; deliver after commit.
+
+    The family's confirmation is in their preferred language; a referring physician's copy is a row of
+    its own, in English (``PHYSICIAN``).
+    """
     rows = [
-        Notification(request=request_obj, kind=Kind.SCHEDULING_TEAM, recipients=list(settings.SCHEDULING_TEAM_EMAILS)),
-        Notification(
-            request=request_obj, kind=Kind.SUBMISSION_CONFIRMATION, recipients=request_obj.confirmation_recipients()
-        ),
+        Notification(request=request_obj, kind=Kind.SCHEDULING_TEAM, recipients=list(settings.SCHEDULING_TEAM_EMAILS))
     ]
+    family, physician = _by_audience(request_obj, request_obj.confirmation_recipients())
+    rows.append(Notification(request=request_obj, kind=Kind.SUBMISSION_CONFIRMATION, recipients=family))
+    rows.append(
+        Notification(request=request_obj, kind=Kind.SUBMISSION_CONFIRMATION, recipients=physician, context=PHYSICIAN)
+    )
     if settings.NOTIFICATION_WEBHOOK_URL:
         rows.append(Notification(request=request_obj, kind=Kind.WEBHOOK, recipients=[]))
     created = Notification.objects.bulk_create([row for row in rows if row.recipients or row.kind == Kind.WEBHOOK])
@@ -75,7 +83,15 @@ def queue_family_notification(request_obj, kind, context=None):
     """
     if kind not in FAMILY_KINDS:
         raise ValueError(f"{kind} is not a family notification")
-    return _queue(request_obj, kind, family_recipients(request_obj, kind), context)
+    family, physician = _by_audience(request_obj, family_recipients(request_obj, kind))
+    rows = [
+        _queue(request_obj, kind, group, {**(context or {}), **audience})
+        for group, audience in [(family, {}), (physician, PHYSICIAN)]
+        if group
+    ]
+    if not rows:
+        logger.warning("no address for %s notification on request %s: nothing queued", kind, request_obj.pk)
+    return rows[0] if rows else None
 
 
 def queue_staff_notification(request_obj, kind, recipients, context=None):
@@ -97,6 +113,13 @@ def family_recipients(request_obj, kind):
     if kind == Kind.RECORDS_REQUESTED:
         return _unique([request_obj.contact_email])
     return _unique([request_obj.contact_email, *request_obj.confirmation_recipients()])
+
+
+def _by_audience(request_obj, addresses):
+    """(the family's addresses, the referring physician's): each group gets its own row and language."""
+    physician = request_obj.physician_email if request_obj.is_physician_request else ""
+    addresses = _unique(addresses)
+    return [a for a in addresses if a != physician], [a for a in addresses if a == physician]
 
 
 def _queue(request_obj, kind, recipients, context):
@@ -303,7 +326,7 @@ def email_for(notification):
             "documents": document_counts(request_obj),
         }
         return "records_uploaded", context, "en"
-    language = family_language(request_obj)
+    language = "en" if extra.get("audience") == PHYSICIAN["audience"] else family_language(request_obj)
     if kind == Kind.SUBMISSION_CONFIRMATION:
         follow_url = f"{settings.SITE_URL}{reverse('requests_app:request_link')}"  # no token: nothing to leak
         return "confirmation", {"req": request_obj, "follow_url": follow_url}, language

@@ -39,7 +39,10 @@ def test_guardian_completes_the_intake_and_gets_a_reference_and_confirmation(
     assert submitted.region == "DE"
     assert submitted.consent_signed_at is not None and submitted.consent_ip == "127.0.0.1"
 
-    confirmations = [m for m in mail.outbox if submitted.reference in m.subject and "received" in m.subject]
+    # The family chose Spanish as their preferred language (tests/answers.py).
+    confirmations = [
+        m for m in mail.outbox if m.subject == f"Recibimos su solicitud de segunda opinión ({submitted.reference})"
+    ]
     assert [m.to for m in confirmations] == [["maria.lopez@example.com"]]
     assert confirmations[0].alternatives[0][1] == "text/html"
     staff = [m for m in mail.outbox if m.subject.startswith("New second-opinion request")]
@@ -59,8 +62,13 @@ def test_physician_submits_for_a_family_and_both_get_the_confirmation(client, dj
     assert submitted.is_physician_request
     assert submitted.physician_npi == "1234567893"
     assert submitted.physician_attests_family_agreed is True
-    confirmation = next(m for m in mail.outbox if submitted.reference in m.subject and "received" in m.subject)
-    assert sorted(confirmation.to) == ["maria.lopez@example.com", "sam.lee@example.org"]
+    # The family reads Spanish (tests/answers.py); the physician's copy is in English.
+    family = next(m for m in mail.outbox if submitted.reference in m.subject and "Recibimos" in m.subject)
+    physician = next(
+        m for m in mail.outbox if m.subject == f"We received your second-opinion request ({submitted.reference})"
+    )
+    assert family.to == ["maria.lopez@example.com"]
+    assert physician.to == ["sam.lee@example.org"]
 
 
 def test_the_resume_link_is_offered_after_the_first_step(client):

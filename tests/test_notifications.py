@@ -52,10 +52,15 @@ def test_submission_writes_scheduling_and_confirmation_rows_in_its_transaction(d
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         submitted = intake.submit(draft.pk)
 
-    rows = {n.kind: n for n in Notification.objects.filter(request=submitted)}
-    assert set(rows) == {Kind.SCHEDULING_TEAM, Kind.SUBMISSION_CONFIRMATION}
-    assert rows[Kind.SCHEDULING_TEAM].recipients == ["scheduling@portal.test"]
-    assert rows[Kind.SUBMISSION_CONFIRMATION].recipients == [draft.guardian_email, "sam.lee@example.org"]
+    rows = {(n.kind, n.context.get("audience")): n for n in Notification.objects.filter(request=submitted)}
+    assert set(rows) == {
+        (Kind.SCHEDULING_TEAM, None),
+        (Kind.SUBMISSION_CONFIRMATION, None),
+        (Kind.SUBMISSION_CONFIRMATION, "physician"),
+    }
+    assert rows[(Kind.SCHEDULING_TEAM, None)].recipients == ["scheduling@portal.test"]
+    assert rows[(Kind.SUBMISSION_CONFIRMATION, None)].recipients == [draft.guardian_email]
+    assert rows[(Kind.SUBMISSION_CONFIRMATION, "physician")].recipients == ["sam.lee@example.org"]
     assert {n.state for n in rows.values()} == {State.PENDING}
     assert len(callbacks) == 1  # delivery is queued only once the transaction commits
 
@@ -149,13 +154,15 @@ def test_scheduled_status_email_gives_the_visit_time_and_format(db, django_captu
     assert "Thursday 4 March 2027, 14:30" in message.alternatives[0][0]
 
 
-def test_status_change_also_tells_the_physician_who_submitted(db, django_capture_on_commit_callbacks):
+def test_status_change_also_tells_the_physician_who_submitted_in_english(db, django_capture_on_commit_callbacks):
     request_obj = SubmittedRequestFactory(
-        submitter_role="physician", physician_email="dr.who@example.org", resume_email=""
+        submitter_role="physician", physician_email="dr.who@example.org", resume_email="", preferred_language="es"
     )
     with django_capture_on_commit_callbacks(execute=True):
         notifications.queue_family_notification(request_obj, Kind.STATUS_CHANGED, {"status": "in_review"})
-    assert mail.outbox[0].to == [request_obj.guardian_email, "dr.who@example.org"]
+    family, physician = sorted(mail.outbox, key=lambda m: m.to != [request_obj.guardian_email])
+    assert family.to == [request_obj.guardian_email] and "Su estado ahora es: En revisión" in family.body
+    assert physician.to == ["dr.who@example.org"] and "Its status is now: In review" in physician.body
 
 
 def test_records_uploaded_email_to_the_coordinator_has_no_health_information(db, django_capture_on_commit_callbacks):
