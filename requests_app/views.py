@@ -14,6 +14,7 @@ from django_ratelimit.decorators import ratelimit
 from . import intake, notifications, tasks
 from .forms import ConfirmBirthDateForm, ResumeEmailForm
 from .models import Request, SubmitterRole
+from .network import client_ip
 
 SESSION_DRAFT = "draft_id"
 SESSION_RESUME_CANDIDATE = "resume_candidate_id"
@@ -22,10 +23,6 @@ SESSION_LINK_OFFERED = "link_offered"
 LINK_NOT_SENT = gettext_lazy(
     "Your answers are saved, but we could not send the email just now. Please try again in a few minutes."
 )
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def current_draft(request):

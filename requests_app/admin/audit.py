@@ -3,10 +3,7 @@
 from django.contrib import admin
 
 from ..models import AuditLogEntry
-
-
-def client_ip(http_request):
-    return http_request.META.get("REMOTE_ADDR") or None
+from ..network import client_ip
 
 
 def record_access(http_request, action, request_obj=None, document=None):
@@ -31,17 +28,8 @@ def record_export(http_request, request_ids):
     )
 
 
-@admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
-    """Superusers read the log; nobody adds, changes or deletes entries here (the database refuses it too)."""
-
-    list_display = ["at", "user", "action", "request", "document", "ip_address"]
-    list_filter = ["action", ("at", admin.DateFieldListFilter)]
-    list_select_related = ["user", "request", "document"]
-    search_fields = ["request__reference", "user__username"]
-    show_full_result_count = False
-    date_hierarchy = None
-    actions = None
+class SuperuserReadOnlyAdmin(admin.ModelAdmin):
+    """Superusers read the rows; nobody adds, changes or deletes them through the admin."""
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
@@ -57,3 +45,16 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(SuperuserReadOnlyAdmin):
+    """Superusers read the log; nobody adds, changes or deletes entries here (the database refuses it too)."""
+
+    list_display = ["at", "user", "action", "request", "document", "ip_address"]
+    list_filter = ["action", ("at", admin.DateFieldListFilter)]
+    list_select_related = ["user", "request", "document"]
+    search_fields = ["request__reference", "user__username"]
+    show_full_result_count = False
+    date_hierarchy = None
+    actions = None

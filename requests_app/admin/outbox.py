@@ -6,10 +6,11 @@ from django.utils.translation import ngettext
 
 from .. import notifications
 from ..models import Notification
+from .audit import SuperuserReadOnlyAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(SuperuserReadOnlyAdmin):
     """Read-only rows; the one action queues failed rows again once the cause (a mail outage) is fixed."""
 
     list_display = ["created_at", "request", "kind", "state", "attempts", "sent_at", "last_error"]
@@ -20,21 +21,6 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["send_again"]
     # The context holds what the email says (a coordinator's message, a visit date): not listed.
     fields = ["request", "kind", "recipients", "state", "attempts", "last_error", "created_at", "sent_at"]
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Send the selected failed notifications again"))
     def send_again(self, request, queryset):
