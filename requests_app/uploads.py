@@ -724,7 +724,9 @@ def upload_area(request_obj, category, context="intake", with_heading=None):
         documents = [
             document_summary(d)
             for d in request_obj.documents.filter(
-                category=category, status__in=[DocumentStatus.PENDING, DocumentStatus.UPLOADED]
+                # Rejected files stay listed, with the reason, until the family removes them.
+                category=category,
+                status__in=[DocumentStatus.PENDING, DocumentStatus.UPLOADED, DocumentStatus.REJECTED],
             )
         ]
     extensions = accepted_extensions(category)

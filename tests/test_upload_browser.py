@@ -13,7 +13,7 @@ from requests_app.models import Document, DocumentStatus
 
 from .browsers import launch_chromium, playwright_session
 from .factories import CompleteDraftFactory
-from .upload_samples import MiB, dicom_bytes, pdf_bytes
+from .upload_samples import MiB, dicom_bytes, pdf_bytes, zip_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -158,8 +158,19 @@ def test_the_same_client_uploads_through_the_local_backends_part_urls(live_serve
         page.goto(f"{live_server.url}/request/records/")
         page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))
         expect(page.locator(".upload-item [data-state]")).to_contain_text("Uploaded", timeout=60_000)
+
+        # A ZIP passes the browser's check for scans; the server reads its entries and refuses it.
+        unsafe_zip = tmp_path / "cd.zip"
+        unsafe_zip.write_bytes(zip_bytes({"DICOM/IM0001": dicom_bytes(), "../../etc/evil": b"x"}))
+        page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(unsafe_zip))
+        refused = page.locator(".upload-item", has_text="cd.zip")
+        expect(refused.locator("[data-state]")).to_contain_text("outside its folder", timeout=30_000)
+        page.reload()
+        expect(refused.locator("[data-state]")).to_contain_text("outside its folder")  # still there, with why
+        refused.get_by_role("button", name="Remove cd.zip").click()
+        expect(refused).to_have_count(0)
         browser.close()
 
-    assert len(part_puts) == 3 and all("/local-parts/" in url for url in part_puts)
-    document = Document.objects.get()
+    assert len(part_puts) == 4 and all("/local-parts/" in url for url in part_puts)  # 3 for the scan, 1 for the ZIP
+    document = Document.objects.get(status=DocumentStatus.UPLOADED)
     assert (tmp_path / "m" / document.storage_key).read_bytes() == scan.read_bytes()

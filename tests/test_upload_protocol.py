@@ -5,6 +5,7 @@ the embedded default, parts PUT to the portal's own signed part URLs.
 """
 
 import json
+import re
 
 import pytest
 import requests
@@ -253,3 +254,28 @@ def test_completing_an_upload_storage_already_aborted_says_it_expired(backend, d
 
     completed = uploader.complete(document).json()
     assert completed["status"] == "rejected" and "expired" in completed["rejection_reason"]
+
+
+def test_a_rejected_file_stays_listed_with_its_reason_after_a_reload_until_removed(backend, draft_client):
+    client, _draft = draft_client
+    uploader = Uploader(client)
+    rejected = uploader.upload("brain.dcm", pdf_bytes(), category="scans").json()
+    assert rejected["status"] == "rejected"
+
+    def listed_on_the_records_page():
+        page = client.get("/request/records/")
+        assert page.status_code == 200
+        scripts = re.findall(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', page.content.decode(), re.S)
+        return [
+            d
+            for documents in map(json.loads, scripts)
+            if isinstance(documents, list)
+            for d in documents
+            if isinstance(d, dict)
+        ]
+
+    (shown,) = [d for d in listed_on_the_records_page() if d["id"] == rejected["id"]]
+    assert shown["status"] == "rejected" and "PDF document" in shown["rejection_reason"]
+
+    assert uploader.post(rejected["remove_url"]).status_code == 200
+    assert not [d for d in listed_on_the_records_page() if d["id"] == rejected["id"]]

@@ -478,6 +478,10 @@ class UploadArea {
     upload.setPercent(summary.status === "uploaded" ? 100 : 0);
     if (summary.status === "uploaded") {
       upload.setState(summary.description ? `Uploaded · ${summary.description}` : "Uploaded", "text-success");
+    } else if (summary.status === "rejected") {
+      upload.rejected = true;
+      upload.row.classList.add("border-danger");
+      upload.setState(summary.rejection_reason || "This file was not accepted.", "text-danger");
     } else {
       upload.setState("Paused. Choose the same file again to continue where it stopped, or remove it.", "text-warning-emphasis");
       this.pendingRows.set(summary.id, upload);
