@@ -9,6 +9,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import pydicom
@@ -138,18 +139,24 @@ class UnsafeZip(Exception):
 class ZipSummary:
     entries: int
     uncompressed_bytes: int
+    dicom: dict | None = None
 
     def as_metadata(self):
-        return {"zip_entries": self.entries, "zip_uncompressed_bytes": self.uncompressed_bytes}
+        metadata = {"zip_entries": self.entries, "zip_uncompressed_bytes": self.uncompressed_bytes}
+        if self.dicom:
+            metadata["dicom"] = self.dicom
+        return metadata
 
 
 class RangedReader(io.RawIOBase):
     """A seekable read-only file over ``read_range(start, end_inclusive)``: each read is one ranged request."""
 
-    def __init__(self, read_range, size):
+    def __init__(self, read_range, size, readahead=0):
         self._read_range = read_range
         self._size = size
         self._position = 0
+        self.readahead = readahead  # fetch at least this much per request (zipfile reads 4 KiB at a time)
+        self._cached_start, self._cached = 0, b""
         self.ranges_read = []
 
     def readable(self):
@@ -169,16 +176,24 @@ class RangedReader(io.RawIOBase):
     def readinto(self, buffer):
         if self._position >= self._size or len(buffer) == 0:
             return 0
-        end = min(self._size, self._position + len(buffer)) - 1
-        data = self._read_range(self._position, end)
-        self.ranges_read.append((self._position, end))
+        offset = self._position - self._cached_start
+        if not (offset >= 0 and offset + len(buffer) <= len(self._cached)):
+            end = min(self._size, self._position + max(len(buffer), self.readahead)) - 1
+            self._cached_start, self._cached = self._position, self._read_range(self._position, end)
+            self.ranges_read.append((self._position, end))
+            offset = 0
+        data = self._cached[offset : offset + len(buffer)]
         buffer[: len(data)] = data
         self._position += len(data)
         return len(data)
 
 
-def inspect_zip(read_range, size, *, max_uncompressed_bytes, max_entries, max_directory_bytes):
-    """Check a stored ZIP from its tail and central directory only: entries stay inside, total bounded."""
+def inspect_zip(read_range, size, *, max_uncompressed_bytes, max_entries, max_directory_bytes, dicom_header_bytes=0):
+    """Check a stored ZIP from its tail and central directory only: entries stay inside, total bounded.
+
+    With ``dicom_header_bytes``, also read the header of the first DICOM image inside (a CD's study),
+    from that many bytes of one entry: never the whole archive, never pixel data on purpose.
+    """
     reader = RangedReader(read_range, size)
     try:
         archive = zipfile.ZipFile(_DirectoryBoundedReader(reader, max_directory_bytes))
@@ -194,7 +209,36 @@ def inspect_zip(read_range, size, *, max_uncompressed_bytes, max_entries, max_di
         total += info.file_size
         if total > max_uncompressed_bytes:
             raise UnsafeZip("The ZIP file would be too large once unpacked.")
-    return ZipSummary(entries=len(infos), uncompressed_bytes=total)
+    dicom = None
+    if dicom_header_bytes:
+        reader.readahead = dicom_header_bytes + 64 * 1024  # one request covers an entry's header and start
+        dicom = _first_dicom_summary(archive, infos, dicom_header_bytes)
+    return ZipSummary(entries=len(infos), uncompressed_bytes=total, dicom=dicom)
+
+
+DICOM_ENTRY_EXTENSIONS = {"", ".dcm", ".dicom", ".dic", ".ima"}
+
+
+def _first_dicom_summary(archive, infos, header_bytes, attempts=3):
+    """The header summary of the first entry that is a DICOM image; None if the first few are not."""
+    candidates = [
+        info
+        for info in infos
+        if not info.is_dir()
+        and posixpath.basename(info.filename).upper() != "DICOMDIR"
+        and posixpath.splitext(info.filename)[1].lower() in DICOM_ENTRY_EXTENSIONS
+    ]
+    for info in candidates[:attempts]:
+        try:
+            with archive.open(info) as entry:
+                head = entry.read(header_bytes)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError, zlib.error):
+            continue  # encrypted, unsupported compression or damaged: the archive was still checked above
+        if detect_type(head) == DICOM:
+            summary = dicom_summary(head)
+            if summary:
+                return summary
+    return None
 
 
 class _DirectoryBoundedReader(io.RawIOBase):

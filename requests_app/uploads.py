@@ -32,6 +32,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import sniffing
 from .models import Document, DocumentCategory, DocumentStatus, ReportType, Request, Status
@@ -361,6 +362,7 @@ def verify_content(document, backend):
                 max_uncompressed_bytes=settings.UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES,
                 max_entries=settings.UPLOAD_ZIP_MAX_ENTRIES,
                 max_directory_bytes=64 * MiB,
+                dicom_header_bytes=settings.UPLOAD_DICOM_HEADER_BYTES,
             ).as_metadata()
         except sniffing.UnsafeZip as unsafe:
             return _("We cannot accept this ZIP file: %(why)s") % {"why": unsafe}
@@ -447,7 +449,8 @@ def describe_document(document):
         bits.append(str(ReportType(document.report_type).label))
     dicom = (document.metadata or {}).get("dicom") or {}
     if dicom:
-        bits.extend(_dicom_bits(dicom))
+        # A ZIP's header is one image's: its series count says nothing about the archive.
+        bits.extend(_dicom_bits(dicom, with_images=document.detected_type != sniffing.ZIP))
     if "zip_entries" in (document.metadata or {}):
         bits.append(_("ZIP with %(n)s files") % {"n": document.metadata["zip_entries"]})
     if (document.metadata or {}).get("slide_format"):
@@ -455,11 +458,12 @@ def describe_document(document):
     return " · ".join(str(b) for b in bits)
 
 
-def _dicom_bits(dicom):
+def _dicom_bits(dicom, with_images=True):
     bits = [dicom.get("modality", ""), dicom.get("study_date", ""), dicom.get("study_description", "")]
     images = dicom.get("images_in_acquisition") or dicom.get("number_of_frames")
-    if images:
-        bits.append(_("%(n)s images in series") % {"n": images})
+    if with_images and str(images).isdigit():
+        n = int(images)
+        bits.append(ngettext("%(n)s image in series", "%(n)s images in series", n) % {"n": n})
     return [b for b in bits if b]
 
 
@@ -475,7 +479,7 @@ def review_lines(request_obj):
         series = {}
         for document in in_category:
             dicom = (document.metadata or {}).get("dicom") or {}
-            uid = dicom.get("series_uid")
+            uid = dicom.get("series_uid") if document.detected_type == sniffing.DICOM else None  # not a ZIP's
             if uid:
                 series.setdefault(uid, []).append(document)
             else:

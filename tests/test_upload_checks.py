@@ -75,6 +75,40 @@ def test_zip_safety_reads_only_the_tail_and_the_central_directory():
         )
 
 
+def test_zip_of_a_cd_gives_the_study_from_one_image_header_without_reading_the_archive():
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # as a family's zip tool does
+        archive.writestr("AUTORUN.INF", b"[autorun]\nopen=viewer.exe\n")
+        archive.writestr("VIEWER/viewer.exe", b"MZ" + bytes(200_000))
+        archive.writestr("DICOMDIR", dicom_bytes(1024))
+        for i in range(20):
+            archive.writestr(f"DICOM/IM{i:04d}", dicom_bytes(2 * MiB, modality="CT", description="CHEST W CONTRAST"))
+    data = out.getvalue()
+    reads = []
+
+    def read_range(start, end):
+        reads.append((start, end))
+        return data[start : end + 1]
+
+    summary = sniffing.inspect_zip(
+        read_range,
+        len(data),
+        max_uncompressed_bytes=10**9,
+        max_entries=1000,
+        max_directory_bytes=MiB,
+        dicom_header_bytes=256 * 1024,
+    )
+
+    assert summary.entries == 23
+    assert summary.dicom["modality"] == "CT" and summary.dicom["study_description"] == "CHEST W CONTRAST"
+    assert summary.as_metadata()["dicom"] == summary.dicom
+    assert len(reads) <= 4  # the tail, the directory, one entry's start
+    assert sum(end - start + 1 for start, end in reads) < 400 * 1024
+
+
 def test_dicom_without_preamble_is_recognised_and_random_bytes_are_not():
     data = dicom_bytes()
     assert sniffing.detect_type(data[132:4096]) == "dicom"

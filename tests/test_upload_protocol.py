@@ -185,11 +185,14 @@ def test_zip_with_an_entry_escaping_its_folder_is_rejected(backend, draft_client
     assert not object_exists(Document.objects.get(public_id=completed["id"]).storage_key)
 
 
-def test_safe_zip_of_a_cd_is_accepted_with_its_entry_count(backend, draft_client):
+def test_safe_zip_of_a_cd_is_accepted_with_its_entry_count_and_study(backend, draft_client):
     client, _draft = draft_client
     data = zip_bytes({"DICOMDIR": dicom_bytes(1024), "DICOM/IM0001": dicom_bytes(), "DICOM/IM0002": dicom_bytes()})
     completed = Uploader(client).upload("cd.zip", data).json()
-    assert completed["status"] == "uploaded" and "ZIP with 3 files" in completed["description"]
+    assert completed["status"] == "uploaded"
+    assert completed["description"] == "MR · 2024-03-02 · BRAIN W/WO CONTRAST · ZIP with 3 files"
+    review = client.get("/request/review/").content.decode()
+    assert "cd.zip (" in review and "ZIP with 3 files" in review
 
 
 def test_another_drafts_upload_cannot_be_listed_given_urls_completed_or_removed(backend, draft_client):
