@@ -43,13 +43,6 @@ def send_resume_link(request_id):
     return True
 
 
-@shared_task(acks_late=True, soft_time_limit=90, time_limit=120)
-def send_resume_links_for_email(email):
-    """Answer a "send me my link again" request: one fresh link per saved request at that address."""
-    for pk in Request.objects.with_resume_email(email).values_list("pk", flat=True):
-        send_resume_link(pk)
-
-
 @shared_task(acks_late=True)
 def clean_up_abandoned_drafts():
     """Delete abandoned drafts' files and abort orphan multipart uploads. Safe twice: deleting or aborting

@@ -245,8 +245,10 @@ def request_link(request):
     """Send a lost link again; the answer is the same whether or not the address has a saved request."""
     form = ResumeEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # Same page whatever happened, so the answer never tells whether the address has a draft.
-        notifications.send_resume_link_soon(tasks.send_resume_links_for_email, form.cleaned_data["email"])
+        # Same page whatever happened, so the answer never tells whether the address has a draft. Only ids
+        # go through the broker, never the address.
+        for pk in Request.objects.with_resume_email(form.cleaned_data["email"]).values_list("pk", flat=True):
+            notifications.send_resume_link_soon(tasks.send_resume_link, pk)
         return redirect(reverse("requests_app:link_sent"))
     return render(request, "requests_app/request_link.html", {"form": form})
 
