@@ -25,23 +25,13 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg2
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "portal_bench_admin"
 
-
-def recreate_database(drop_only=False):
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        if not drop_only:
-            cur.execute(f'CREATE DATABASE "{DB_NAME}"')
-    conn.close()
+from common import recreate_database  # noqa: E402 - needs ROOT on sys.path
 
 
 def setup_django():
@@ -87,7 +77,7 @@ def main():
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    recreate_database()
+    recreate_database(PG, DB_NAME)
     setup_django()
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
@@ -129,7 +119,7 @@ def main():
 
     connection.close()
     if not args.keep:
-        recreate_database(drop_only=True)
+        recreate_database(PG, DB_NAME, drop_only=True)
     largest = sizes[-1]
     print(
         f"changelist_100k_ms={results[(largest, 'changelist')]:.1f} "

@@ -24,7 +24,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,6 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlparse
 
-import psycopg2
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,20 +43,7 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "portal_bench_intake"
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def recreate_database():
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{DB_NAME}"')
-    conn.close()
+from common import free_port, recreate_database, wait_for  # noqa: E402 - needs ROOT on sys.path
 
 
 def server_env(port):
@@ -170,7 +155,7 @@ def main():
 
     from tests import answers  # valid answers for every step, shared with the test suite
 
-    recreate_database()
+    recreate_database(PG, DB_NAME)
     port = free_port()
     env = server_env(port)
     python = sys.executable
@@ -196,14 +181,7 @@ def main():
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                if requests.get(base + "/healthz", timeout=5).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("gunicorn did not start")
+        wait_for(base + "/healthz")
 
         # Warm up every worker (imports, connections, template caches) before measuring.
         warm = defaultdict(list)

@@ -32,8 +32,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import psycopg2
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -42,14 +40,7 @@ DB_NAME = "portal_bench_notify"
 SCHEDULING = "scheduling@bench.test"
 REFERENCE = re.compile(r"SO-[2-9A-Z]{4}-[2-9A-Z]{4}")
 
-
-def recreate_database():
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{DB_NAME}"')
-    conn.close()
+from common import free_port, recreate_database  # noqa: E402 - needs ROOT on sys.path
 
 
 class ArrivalLog:
@@ -57,7 +48,6 @@ class ArrivalLog:
     client); each accepted message is one JSON line (arrival time, recipients, subject) in a file."""
 
     def __init__(self, workdir):
-        from tests.fixtures.mail import free_port
 
         self.path = Path(workdir) / "arrivals.jsonl"
         self.path.touch()
@@ -126,7 +116,7 @@ def main():
     from tests.fixtures.celery_worker import CeleryWorker, RedisServer
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-notify-"))
-    recreate_database()
+    recreate_database(PG, DB_NAME)
     redis = RedisServer(workdir).start()
     smtp = ArrivalLog(workdir)
     env = {

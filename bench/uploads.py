@@ -25,7 +25,6 @@ import concurrent.futures
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,26 +39,13 @@ from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from common import free_port, wait_for  # noqa: E402 - needs ROOT on sys.path
+
 MiB = 1024 * 1024
 BUCKET = "bench-records"
 KEYS = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench", "region_name": "us-east-1"}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 def s3_client(endpoint):
@@ -114,7 +100,6 @@ class PeakRss:
 
 def make_file(size):
     """A DICOM-looking file (so the portal accepts it as a scan) of ``size`` bytes under /tmp."""
-    sys.path.insert(0, str(ROOT))
     from tests.upload_samples import dicom_bytes
 
     head = dicom_bytes(64 * 1024)

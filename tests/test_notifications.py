@@ -26,7 +26,7 @@ from requests_app import intake, notifications
 from requests_app.models import Notification, Request
 from tests.factories import CompleteDraftFactory, PhysicianDraftFactory, SubmittedRequestFactory
 from tests.fixtures.celery_worker import point_celery_at
-from tests.fixtures.mail import free_port
+from tests.fixtures.ports import free_port
 
 Kind = Notification.Kind
 State = Notification.State
