@@ -116,7 +116,7 @@ def _check_permission(user, permission):
 
 
 def _apply(request_obj, transition_name, user, reason="", **changes):
-    """Check, lock, move the status, record the change; returns (locked request, from status)."""
+    """Check, lock, move the status, record the change; returns the locked request."""
     transition = TRANSITIONS[transition_name]
     _check_permission(user, transition.permission)
     locked = Request.objects.select_for_update().get(pk=request_obj.pk)
@@ -142,21 +142,22 @@ def _apply(request_obj, transition_name, user, reason="", **changes):
     request_obj.status = locked.status
     for field, value in changes.items():
         setattr(request_obj, field, value)
-    return locked, previous
+    return locked
 
 
-def _tell_family_status(request_obj, message=""):
+def _move_and_tell_family(request_obj, transition, user, reason="", **changes):
+    """Make the transition and queue the family's status email, in the caller's transaction."""
+    locked = _apply(request_obj, transition, user, reason, **changes)
     notifications.queue_family_notification(
-        request_obj, Notification.Kind.STATUS_CHANGED, {"status": request_obj.status, "message": message}
+        locked, Notification.Kind.STATUS_CHANGED, {"status": locked.status, "message": ""}
     )
+    return locked
 
 
 @transaction.atomic
 def start_review(request_obj, user, reason=""):
     """Submitted (or records received) -> in review."""
-    locked, _previous = _apply(request_obj, "start_review", user, reason)
-    _tell_family_status(locked)
-    return locked
+    return _move_and_tell_family(request_obj, "start_review", user, reason)
 
 
 @transaction.atomic
@@ -166,7 +167,7 @@ def request_records(request_obj, user, categories, message):
     if not categories:
         raise WorkflowError(_("Choose at least one kind of record to ask for."))
     message = (message or "").strip()
-    locked, _previous = _apply(request_obj, "request_records", user, reason=message)
+    locked = _apply(request_obj, "request_records", user, reason=message)
     RecordsRequest.objects.create(request=locked, categories=categories, message=message, requested_by=user)
     notifications.queue_family_notification(
         locked, Notification.Kind.RECORDS_REQUESTED, {"categories": categories, "message": message}
@@ -183,19 +184,15 @@ def schedule(request_obj, user, when, visit_format, reason=""):
         raise WorkflowError(_("Give the visit's date and time."))
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
-    locked, _previous = _apply(
+    return _move_and_tell_family(
         request_obj, "schedule", user, reason, visit_scheduled_for=when, visit_format=visit_format
     )
-    _tell_family_status(locked)
-    return locked
 
 
 @transaction.atomic
 def complete(request_obj, user, reason=""):
     """Scheduled -> completed (the visit took place)."""
-    locked, _previous = _apply(request_obj, "complete", user, reason)
-    _tell_family_status(locked)
-    return locked
+    return _move_and_tell_family(request_obj, "complete", user, reason)
 
 
 @transaction.atomic
@@ -204,17 +201,13 @@ def decline(request_obj, user, reason):
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("Give a reason for declining."))
-    locked, _previous = _apply(request_obj, "decline", user, reason)
-    _tell_family_status(locked)
-    return locked
+    return _move_and_tell_family(request_obj, "decline", user, reason)
 
 
 @transaction.atomic
 def withdraw(request_obj, user, reason=""):
     """Any open status -> withdrawn (the family asked to stop)."""
-    locked, _previous = _apply(request_obj, "withdraw", user, reason)
-    _tell_family_status(locked)
-    return locked
+    return _move_and_tell_family(request_obj, "withdraw", user, reason)
 
 
 def assign(requests, assignee, user):
