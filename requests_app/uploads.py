@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import sniffing
+from . import sniffing, workflow
 from .models import Document, DocumentCategory, DocumentStatus, ReportType, Request, Status
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,15 @@ EXTENSIONS = {
     sniffing.HEIC: [".heic", ".heif"],
     sniffing.TIFF: [".svs", ".ndpi", ".tif", ".tiff", ".scn", ".bif"],
 }
+
+
+class StoredPart(tuple):
+    """``(number, size)`` of a part storage holds, carrying S3's ETag for completion (None on local files)."""
+
+    def __new__(cls, number, size, etag=None):
+        part = super().__new__(cls, (number, size))
+        part.etag = etag
+        return part
 
 
 class UploadRefused(Exception):
@@ -119,10 +128,7 @@ def owned_document(http_request, public_id):
     owner_ids = [owner.pk for owner in upload_owners(http_request)]
     if not owner_ids:
         return None
-    try:
-        return Document.objects.filter(public_id=public_id, request_id__in=owner_ids).first()
-    except (ValueError, signing.BadSignature):
-        return None
+    return Document.objects.filter(public_id=public_id, request_id__in=owner_ids).first()
 
 
 # --- types and sizes ---------------------------------------------------------------------------
@@ -154,11 +160,11 @@ def describe_accepted(category):
 
 def human_size(size):
     size = float(size or 0)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1000:
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
         size /= 1000
-    return ""
+    return f"{size:.1f} TB"
 
 
 def choose_part_size(size):
@@ -253,11 +259,6 @@ def declared_type_acceptable(category, name):
     return extension in accepted_extensions(category)
 
 
-def _require_pending(document):
-    if document.status != DocumentStatus.PENDING:
-        raise UploadRefused(_("This upload has already finished."), status=409)
-
-
 def stored_parts(document):
     """[{"number", "size"}] of the parts storage already holds (ListParts), for resuming."""
     if document.status != DocumentStatus.PENDING:
@@ -267,7 +268,8 @@ def stored_parts(document):
 
 def part_urls(document, numbers):
     """Fresh, short-lived URLs for the given part numbers (at most 100 per call)."""
-    _require_pending(document)
+    if document.status != DocumentStatus.PENDING:
+        raise UploadRefused(_("This upload has already finished."), status=409)
     count = part_count(document)
     wanted = sorted({int(n) for n in numbers})[:PART_URL_BATCH]
     if not wanted or wanted[0] < 1 or wanted[-1] > count:
@@ -407,14 +409,10 @@ def remove_document(document):
 
 
 def on_document_completed(document):
-    """Hook for records the center asked for after submission: tells workflow.py, when it offers it."""
+    """Records the center asked for after submission: the workflow records the event and tells the coordinator."""
     if not document.uploaded_after_submission or document.status != DocumentStatus.UPLOADED:
         return
-    from . import workflow
-
-    hook = getattr(workflow, "records_uploaded", None)
-    if hook is not None:
-        hook(document)
+    workflow.records_uploaded(document)
 
 
 # --- what the pages show -------------------------------------------------------------------------
@@ -568,23 +566,19 @@ class S3UploadBackend:
                 )
             except self.client.exceptions.NoSuchUpload:
                 return None  # aborted (the bucket's lifecycle rule, or the clean-up task)
-            parts.extend((p["PartNumber"], p["Size"], p["ETag"]) for p in page.get("Parts", []))
+            parts.extend(StoredPart(p["PartNumber"], p["Size"], p["ETag"]) for p in page.get("Parts", []))
             if not page.get("IsTruncated"):
                 break
             marker = page["NextPartNumberMarker"]
-        self._etags = {n: etag for n, _size, etag in parts}
-        return [(n, size) for n, size, _etag in sorted(parts)]
+        return sorted(parts)
 
     def complete_multipart_upload(self, document, parts):
-        etags = getattr(self, "_etags", None) or {}
-        if not etags:
-            self.list_parts(document)
-            etags = self._etags
+        """``parts``: what ``list_parts`` returned (S3's own ETags, never the browser's)."""
         self.client.complete_multipart_upload(
             Bucket=self.bucket,
             Key=self.object_key(document.storage_key),
             UploadId=document.multipart_upload_id,
-            MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etags[n]} for n, _size in parts]},
+            MultipartUpload={"Parts": [{"PartNumber": p[0], "ETag": p.etag} for p in parts]},
         )
 
     def size(self, key):
@@ -675,7 +669,7 @@ class LocalUploadBackend:
         staging = self._staging(document.multipart_upload_id) if document.multipart_upload_id else None
         if staging is None or not staging.is_dir():
             return None
-        return sorted((int(p.name.split(".")[0]), p.stat().st_size) for p in staging.glob("*.part"))
+        return sorted(StoredPart(int(p.name.split(".")[0]), p.stat().st_size) for p in staging.glob("*.part"))
 
     def complete_multipart_upload(self, document, parts):
         staging = self._staging(document.multipart_upload_id)
