@@ -139,6 +139,18 @@ def _unique(addresses):
 # --- queueing delivery tasks ------------------------------------------------------------------
 
 
+def _publish(task, args):
+    """Publish with the short retry policy (a web request never waits on a broker outage).
+
+    Returns None once queued, or the exception when the broker is unreachable.
+    """
+    try:
+        task.apply_async(args, retry=True, retry_policy=settings.NOTIFICATION_PUBLISH_RETRY_POLICY)
+    except Exception as exc:  # kombu raises several types for "broker unreachable"
+        return exc
+    return None
+
+
 def enqueue_after_commit(notification_ids):
     """Queue delivery once the rows are committed; a broker outage never fails the caller's request."""
     transaction.on_commit(lambda: enqueue(notification_ids))
@@ -147,17 +159,13 @@ def enqueue_after_commit(notification_ids):
 def enqueue(notification_ids):
     """Publish one delivery task per row; if the broker is unreachable, leave the rows to the periodic re-queue.
 
-    The publish retries only briefly (``NOTIFICATION_PUBLISH_RETRY_POLICY``) so a family's submission
-    never waits on a broker outage; the rows are safe in the database either way.
+    The rows are safe in the database either way.
     """
     from . import tasks  # tasks imports this module
 
     for position, pk in enumerate(notification_ids):
-        try:
-            tasks.deliver_notification.apply_async(
-                (pk,), retry=True, retry_policy=settings.NOTIFICATION_PUBLISH_RETRY_POLICY
-            )
-        except Exception as exc:  # kombu raises several types for "broker unreachable"
+        exc = _publish(tasks.deliver_notification, (pk,))
+        if exc is not None:
             logger.warning(
                 "could not queue %d notification(s) (%s); the periodic re-queue will deliver them",
                 len(notification_ids) - position,
@@ -167,22 +175,23 @@ def enqueue(notification_ids):
     return len(notification_ids)
 
 
-def send_resume_link_soon(task, *args):
-    """Queue a resume-link task; if the broker is unreachable, run it here so the family still gets the link.
+def send_resume_link_soon(request_id):
+    """Queue the resume-link email; if the broker is unreachable, send it here so the family still gets it.
 
     Resume links have no outbox row (a fresh token is issued when the task runs), so the fallback is to
     send from the web process. Returns False only when even that failed, for the view to say so.
     """
-    try:
-        task.apply_async(args, retry=True, retry_policy=settings.NOTIFICATION_PUBLISH_RETRY_POLICY)
+    from . import tasks  # tasks imports this module
+
+    exc = _publish(tasks.send_resume_link, (request_id,))
+    if exc is None:
         return True
-    except Exception as exc:  # kombu raises several types for "broker unreachable"
-        logger.warning("could not queue %s (%s); sending from the web process", task.name, type(exc).__name__)
+    logger.warning("could not queue a resume link (%s); sending from the web process", type(exc).__name__)
     try:
-        task.apply(args, throw=True)
+        tasks.send_resume_link.apply((request_id,), throw=True)
         return True
     except Exception as exc:
-        logger.error("could not send %s (%s)", task.name, type(exc).__name__)
+        logger.error("could not send a resume link (%s)", type(exc).__name__)
         return False
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import intake, notifications, tasks
+from . import intake, notifications
 from .forms import ConfirmBirthDateForm, ResumeEmailForm
 from .models import Request, SubmitterRole
 from .network import client_ip
@@ -122,7 +122,7 @@ def save_progress(request, draft):
         if form.is_valid():
             draft.resume_email = form.cleaned_data["email"]
             draft.save(update_fields=["resume_email", "updated_at"])
-            if notifications.send_resume_link_soon(tasks.send_resume_link, draft.pk):
+            if notifications.send_resume_link_soon(draft.pk):
                 messages.success(
                     request, _("We have emailed you a link. Use it to come back to your request from any device.")
                 )
@@ -145,7 +145,7 @@ def saved(request, draft):
     if not draft.resume_email:
         return redirect("requests_app:save_progress")
     if request.method == "POST":
-        if notifications.send_resume_link_soon(tasks.send_resume_link, draft.pk):
+        if notifications.send_resume_link_soon(draft.pk):
             messages.success(request, _("We have sent you a new link. Earlier links no longer work."))
         else:
             messages.warning(request, LINK_NOT_SENT)
@@ -248,7 +248,7 @@ def request_link(request):
         # Same page whatever happened, so the answer never tells whether the address has a draft. Only ids
         # go through the broker, never the address.
         for pk in Request.objects.with_resume_email(form.cleaned_data["email"]).values_list("pk", flat=True):
-            notifications.send_resume_link_soon(tasks.send_resume_link, pk)
+            notifications.send_resume_link_soon(pk)
         return redirect(reverse("requests_app:link_sent"))
     return render(request, "requests_app/request_link.html", {"form": form})
 
