@@ -88,17 +88,6 @@ def staff_queryset():
     )
 
 
-def _action(description, permission):
-    """Declare an admin action with the permission (``has_<permission>_permission``) it needs."""
-
-    def decorate(func):
-        func.short_description = description
-        func.allowed_permissions = (permission,)
-        return func
-
-    return decorate
-
-
 @admin.register(Request)
 class RequestAdmin(admin.ModelAdmin):
     list_display = [
@@ -278,11 +267,11 @@ class RequestAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/requests_app/request/action_form.html", context)
 
-    @_action(gettext_lazy("Start review"), "transition")
+    @admin.action(description=gettext_lazy("Start review"), permissions=["transition"])
     def start_review(self, request, queryset):
         return self._each(request, queryset, workflow.start_review)
 
-    @_action(gettext_lazy("Ask the family for records…"), "transition")
+    @admin.action(description=gettext_lazy("Ask the family for records…"), permissions=["transition"])
     def request_records(self, request, queryset):
         return self._form_action(
             request,
@@ -295,7 +284,7 @@ class RequestAdmin(admin.ModelAdmin):
             ),
         )
 
-    @_action(gettext_lazy("Mark scheduled…"), "schedule")
+    @admin.action(description=gettext_lazy("Mark scheduled…"), permissions=["schedule"])
     def schedule(self, request, queryset):
         return self._form_action(
             request,
@@ -308,11 +297,11 @@ class RequestAdmin(admin.ModelAdmin):
             ),
         )
 
-    @_action(gettext_lazy("Complete"), "transition")
+    @admin.action(description=gettext_lazy("Complete"), permissions=["transition"])
     def complete(self, request, queryset):
         return self._each(request, queryset, workflow.complete)
 
-    @_action(gettext_lazy("Decline…"), "transition")
+    @admin.action(description=gettext_lazy("Decline…"), permissions=["transition"])
     def decline(self, request, queryset):
         return self._form_action(
             request,
@@ -323,7 +312,7 @@ class RequestAdmin(admin.ModelAdmin):
             lambda data: self._each(request, queryset, workflow.decline, reason=data["reason"]),
         )
 
-    @_action(gettext_lazy("Withdraw…"), "transition")
+    @admin.action(description=gettext_lazy("Withdraw…"), permissions=["transition"])
     def withdraw(self, request, queryset):
         return self._form_action(
             request,
@@ -334,7 +323,7 @@ class RequestAdmin(admin.ModelAdmin):
             lambda data: self._each(request, queryset, workflow.withdraw, reason=data["reason"]),
         )
 
-    @_action(gettext_lazy("Assign to…"), "assign")
+    @admin.action(description=gettext_lazy("Assign to…"), permissions=["assign"])
     def assign(self, request, queryset):
         def perform(data):
             try:
@@ -348,13 +337,13 @@ class RequestAdmin(admin.ModelAdmin):
 
         return self._form_action(request, queryset, "assign", AssignForm, _("Assign requests"), perform)
 
-    @_action(gettext_lazy("Assign to me"), "assign")
+    @admin.action(description=gettext_lazy("Assign to me"), permissions=["assign"])
     def assign_to_me(self, request, queryset):
         count = workflow.assign(queryset, request.user, request.user)
         self.message_user(request, _("%(n)s request(s) assigned to you.") % {"n": count})
         return self._back(request)
 
-    @_action(gettext_lazy("Export the answers to CSV"), "export")
+    @admin.action(description=gettext_lazy("Export the answers to CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         audit.record_export(request, ids)
