@@ -304,16 +304,21 @@ def test_a_webhook_redirect_is_a_refusal_not_a_delivery(db, settings):
     assert (row.state, row.attempts, row.last_error) == (State.PENDING, 1, "WebhookRefused 302")
 
 
-def test_retry_failed_notifications_command_sends_failed_rows_again(db, django_capture_on_commit_callbacks):
-    request_obj = SubmittedRequestFactory()
-    failed = Notification.objects.create(
+def failed_row(request_obj, recipients, last_error):
+    """A scheduling-team row that used up its attempts."""
+    return Notification.objects.create(
         request=request_obj,
         kind=Kind.SCHEDULING_TEAM,
-        recipients=["s@portal.test"],
+        recipients=recipients,
         state=State.FAILED,
         attempts=10,
-        last_error="SMTPDataError 451",
+        last_error=last_error,
     )
+
+
+def test_retry_failed_notifications_command_sends_failed_rows_again(db, django_capture_on_commit_callbacks):
+    request_obj = SubmittedRequestFactory()
+    failed = failed_row(request_obj, ["s@portal.test"], "SMTPDataError 451")
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("retry_failed_notifications", stdout=out)
@@ -377,14 +382,7 @@ def test_superusers_see_failed_notifications_in_the_admin_and_send_them_again(
     from .staff import COORDINATOR, make_staff
 
     request_obj = SubmittedRequestFactory()
-    failed = Notification.objects.create(
-        request=request_obj,
-        kind=Kind.SCHEDULING_TEAM,
-        recipients=["scheduling@portal.test"],
-        state=State.FAILED,
-        attempts=10,
-        last_error="SMTPServerDisconnected",
-    )
+    failed = failed_row(request_obj, ["scheduling@portal.test"], "SMTPServerDisconnected")
     sent = Notification.objects.create(
         request=request_obj, kind=Kind.SUBMISSION_CONFIRMATION, recipients=["family@example.org"], state=State.SENT
     )

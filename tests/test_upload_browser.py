@@ -37,6 +37,16 @@ def browser_with_draft(playwright, live_server, draft):
     return browser, context
 
 
+def open_records_step(playwright, live_server, draft):
+    """The draft's records step in a fresh browser; the list fills with the URL of every PUT (part) sent."""
+    browser, context = browser_with_draft(playwright, live_server, draft)
+    page = context.new_page()
+    part_puts = []
+    page.on("request", lambda r: part_puts.append(r.url) if r.method == "PUT" else None)
+    page.goto(f"{live_server.url}/request/records/")
+    return browser, page, part_puts
+
+
 def test_family_uploads_a_30_mb_scan_in_parts_to_s3_and_sees_it_on_the_review_page(
     live_server, s3_server, s3_storage, settings, tmp_path
 ):
@@ -48,11 +58,7 @@ def test_family_uploads_a_30_mb_scan_in_parts_to_s3_and_sees_it_on_the_review_pa
     scan.write_bytes(dicom_bytes(30 * MiB - 64 * 1024))  # just under 30 MiB: six 5 MiB parts
 
     with playwright_session() as playwright:
-        browser, context = browser_with_draft(playwright, live_server, draft)
-        page = context.new_page()
-        part_puts = []
-        page.on("request", lambda r: part_puts.append(r.url) if r.method == "PUT" else None)
-        page.goto(f"{live_server.url}/request/records/")
+        browser, page, part_puts = open_records_step(playwright, live_server, draft)
         expect(page.get_by_role("heading", name="Medical records")).to_be_visible()
 
         starts = []
@@ -151,11 +157,7 @@ def test_the_same_client_uploads_through_the_local_backends_part_urls(live_serve
     scan.write_bytes(dicom_bytes(12 * MiB))
 
     with playwright_session() as playwright:
-        browser, context = browser_with_draft(playwright, live_server, draft)
-        page = context.new_page()
-        part_puts = []
-        page.on("request", lambda r: part_puts.append(r.url) if r.method == "PUT" else None)
-        page.goto(f"{live_server.url}/request/records/")
+        browser, page, part_puts = open_records_step(playwright, live_server, draft)
         page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))
         expect(page.locator(".upload-item [data-state]")).to_contain_text("Uploaded", timeout=60_000)
 
