@@ -23,14 +23,10 @@ _HOLDING = [DocumentStatus.PENDING, DocumentStatus.UPLOADED]
 
 def delete_abandoned_draft_files(now=None):
     """Delete the stored files (and pending uploads) of abandoned drafts; the rows stay, marked removed."""
-    backend = uploads.get_backend()
     count = 0
     for draft in abandoned_drafts(now):
-        for document in draft.documents.filter(status__in=_HOLDING):
-            backend.discard(document)
-            document.status = DocumentStatus.REMOVED
-            document.multipart_upload_id = ""
-            document.save(update_fields=["status", "multipart_upload_id"])
+        for document in draft.documents.filter(status__in=_HOLDING).select_related("request"):
+            uploads.remove_document(document)
             count += 1
     return count
 

@@ -1,5 +1,6 @@
 """The family's status page: reached through the resume link (and the birth-date check) after submission."""
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -21,8 +22,6 @@ def status(request):
         else None
     )
     if found is None:
-        from django.contrib import messages
-
         messages.info(request, _("To see your request, open the link we emailed you."))
         return redirect("requests_app:home")
     labels = dict(DocumentCategory.choices)
