@@ -7,7 +7,7 @@ import requests
 
 from tests.fixtures.ports import free_port
 
-__all__ = ["free_port", "recreate_database", "wait_for"]
+__all__ = ["free_port", "percentile", "recreate_database", "wait_for"]
 
 
 def recreate_database(pg_url, name, *, drop_only=False):
@@ -32,3 +32,13 @@ def wait_for(url, timeout=60):
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer")
+
+
+def percentile(values, q):
+    """The q-th percentile (0-100) with linear interpolation; NaN for no values."""
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)

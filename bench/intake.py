@@ -43,7 +43,7 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "portal_bench_intake"
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
 
-from common import free_port, recreate_database, wait_for  # noqa: E402 - needs ROOT on sys.path
+from common import free_port, percentile, recreate_database, wait_for  # noqa: E402 - needs ROOT on sys.path
 
 
 def server_env(port):
@@ -61,15 +61,6 @@ def server_env(port):
         "STATIC_ROOT": "/tmp/portal-bench-static",
         "LOG_LEVEL": "WARNING",
     }
-
-
-def percentile(values, q):
-    values = sorted(values)
-    if not values:
-        return float("nan")
-    k = (len(values) - 1) * q / 100
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 class Family:

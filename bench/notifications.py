@@ -40,7 +40,7 @@ DB_NAME = "portal_bench_notify"
 SCHEDULING = "scheduling@bench.test"
 REFERENCE = re.compile(r"SO-[2-9A-Z]{4}-[2-9A-Z]{4}")
 
-from common import free_port, recreate_database  # noqa: E402 - needs ROOT on sys.path
+from common import free_port, percentile, recreate_database  # noqa: E402 - needs ROOT on sys.path
 
 
 class ArrivalLog:
@@ -95,15 +95,6 @@ def run_smtp_child(port, path):
             time.sleep(3600)
     finally:
         controller.stop()
-
-
-def percentile(values, q):
-    values = sorted(values)
-    if not values:
-        return float("nan")
-    k = (len(values) - 1) * q / 100
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def main():
