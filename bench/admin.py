@@ -84,7 +84,7 @@ def main():
     from django.db import connection
     from django.test import Client
 
-    from requests_app.models import Request
+    from requests_app.models import SecondOpinionRequest
 
     call_command("migrate", verbosity=0)
     coordinator = User.objects.create_user("bench.coordinator", "bench@example.org", "x" * 16, is_staff=True)
@@ -104,7 +104,7 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         print(f"# seeded {size} requests in {time.perf_counter() - started:.1f} s", flush=True)
-        sample = Request.objects.submitted().order_by("pk")[size // 2]
+        sample = SecondOpinionRequest.objects.submitted().order_by("pk")[size // 2]
         pages = {
             "changelist": "/staff/requests_app/request/",
             "filtered": "/staff/requests_app/request/?urgency__exact=urgent&status=in_review",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import uploads
-from .models import Document, DocumentStatus, Request
+from .models import Document, DocumentStatus, SecondOpinionRequest
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +15,9 @@ logger = logging.getLogger(__name__)
 def abandoned_drafts(now=None):
     """Drafts nobody has saved for ABANDONED_DRAFT_DAYS that still hold files."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.ABANDONED_DRAFT_DAYS)
-    return Request.objects.drafts().filter(updated_at__lt=cutoff, documents__status__in=_HOLDING).distinct()
+    return (
+        SecondOpinionRequest.objects.drafts().filter(updated_at__lt=cutoff, documents__status__in=_HOLDING).distinct()
+    )
 
 
 _HOLDING = [DocumentStatus.PENDING, DocumentStatus.UPLOADED]

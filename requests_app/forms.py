@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
-from .models import CoverageType, Reason, Request, SubmitterRole
+from .models import CoverageType, Reason, SecondOpinionRequest, SubmitterRole
 from .widgets import FastSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -64,7 +64,7 @@ class PhysicianForm(StepForm):
     )
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = [
             "physician_name",
             "physician_npi",
@@ -91,7 +91,7 @@ class ChildForm(StepForm):
     intro = _("Tell us about the child who needs the second opinion.")
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = ["child_first_name", "child_last_name", "child_preferred_name", "child_birth_date", "child_sex"]
         widgets = {"child_birth_date": DATE_WIDGET, "child_sex": forms.RadioSelect}
         help_texts = {"child_preferred_name": _("Optional.")}
@@ -107,7 +107,7 @@ class AddressForm(StepForm):
     intro = _("Where does the child live? Families from every country are welcome.")
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = ["address_line1", "address_line2", "city", "region", "postal_code", "country"]
         widgets = {
             "address_line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
@@ -144,7 +144,7 @@ class GuardianForm(StepForm):
     intro = _("How can we reach the child's parent or legal guardian?")
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = [
             "guardian_name",
             "guardian_relationship",
@@ -193,7 +193,7 @@ class InsuranceForm(StepForm):
     }
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = [
             "coverage_type",
             "insurance_carrier",
@@ -232,7 +232,7 @@ class CurrentPhysicianForm(StepForm):
     )
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = [
             "current_physician_name",
             "current_physician_specialty",
@@ -254,7 +254,7 @@ class DiagnosisForm(StepForm):
     intro = _("Write the diagnosis the way the treating team wrote it, if you have it.")
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = ["diagnosis_text", "cancer_category", "diagnosis_date", "diagnosing_institution", "diagnosis_changed"]
         widgets = {"diagnosis_date": DATE_WIDGET, "diagnosis_changed": forms.RadioSelect}
         help_texts = {"diagnosis_date": _("If you don't know the exact day, the first of the month is fine.")}
@@ -277,7 +277,7 @@ class SymptomsForm(StepForm):
     intro = _("How is the child doing now?")
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = ["current_symptoms", "treatment_status", "urgency"]
         widgets = {"treatment_status": forms.RadioSelect, "urgency": forms.RadioSelect}
         help_texts = {
@@ -299,7 +299,7 @@ class ReasonsForm(StepForm):
     )
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = ["reasons", "other_reason", "questions", "visit_preference"]
         widgets = {"visit_preference": forms.RadioSelect}
         help_texts = {
@@ -322,7 +322,7 @@ class ConsentForm(StepForm):
     )
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = ["consent_to_share_records", "consent_signature"]
         widgets = {"consent_signature": forms.TextInput(attrs={"autocomplete": "name"})}
         help_texts = {"consent_signature": _("Typing your full name counts as your signature, dated today.")}
@@ -426,7 +426,7 @@ class RecordsForm(StepForm):
     )
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
         fields = [
             "scans_availability",
             "slides_availability",

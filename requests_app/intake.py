@@ -14,7 +14,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from . import forms, notifications, uploads
-from .models import Request, Status, SubmitterRole, new_reference
+from .models import SecondOpinionRequest, Status, SubmitterRole, new_reference
 
 
 def _always(draft):
@@ -101,7 +101,7 @@ def step_errors(step, draft):
 
 
 def _validated_form(step, draft):
-    form = step.form_class(data=_saved_data(step, draft), instance=Request(**_field_values(draft)))
+    form = step.form_class(data=_saved_data(step, draft), instance=SecondOpinionRequest(**_field_values(draft)))
     form.is_valid()
     return form
 
@@ -115,7 +115,7 @@ def _errors_of(form):
 
 def _field_values(draft):
     # Validation runs on a copy so that checking completeness never alters the draft in memory.
-    return {f.attname: getattr(draft, f.attname) for f in Request._meta.concrete_fields}
+    return {f.attname: getattr(draft, f.attname) for f in SecondOpinionRequest._meta.concrete_fields}
 
 
 def first_incomplete_step(draft):
@@ -156,7 +156,7 @@ def save_partial(step, draft, data):
     """
     form = step.form(draft, data=data, lenient=True)
     form.is_valid()
-    fresh = Request.objects.get(pk=draft.pk)
+    fresh = SecondOpinionRequest.objects.get(pk=draft.pk)
     changed = []
     for name in form.fields:
         if name in form.errors or name not in form.cleaned_data:
@@ -227,7 +227,7 @@ def submit(draft_pk, request_ip=None):
     already submitted instead of submitting twice. Returns the request (submitted).
     """
     with transaction.atomic():
-        draft = Request.objects.select_for_update().get(pk=draft_pk)
+        draft = SecondOpinionRequest.objects.select_for_update().get(pk=draft_pk)
         if not draft.is_draft:
             return draft
         if missing_answers(draft):

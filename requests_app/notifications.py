@@ -407,7 +407,7 @@ def center_context():
 
 
 def admin_url(request_obj):
-    return settings.SITE_URL + reverse("admin:requests_app_request_change", args=[request_obj.pk])
+    return settings.SITE_URL + reverse("admin:requests_app_secondopinionrequest_change", args=[request_obj.pk])
 
 
 def document_counts(request_obj):

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from . import uploads, workflow
-from .models import DocumentCategory, Request, Status
+from .models import DocumentCategory, SecondOpinionRequest, Status
 
 SESSION_STATUS_REQUEST = uploads.SESSION_STATUS_REQUEST
 
@@ -14,7 +14,7 @@ def status(request):
     """Reference, status in plain words, what happened, what records we asked for, and where to send them."""
     pk = request.session.get(SESSION_STATUS_REQUEST)
     found = (
-        Request.objects.submitted()
+        SecondOpinionRequest.objects.submitted()
         .prefetch_related("status_changes", "records_requests", "documents")
         .filter(pk=pk)
         .first()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from . import notifications
-from .models import Request
+from .models import SecondOpinionRequest
 
 
 @shared_task(
@@ -36,7 +36,7 @@ def requeue_pending_notifications():
 def send_resume_link(request_id):
     """Issue a fresh resume token (old links stop working) and email it. Running twice sends two links,
     the first of which no longer works; the token never travels through the broker."""
-    draft = Request.objects.filter(pk=request_id).first()
+    draft = SecondOpinionRequest.objects.filter(pk=request_id).first()
     if draft is None or not draft.contact_email:
         return False
     notifications.send_resume_link(draft, draft.issue_resume_token())

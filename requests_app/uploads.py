@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import sniffing, workflow
-from .models import Document, DocumentCategory, DocumentStatus, ReportType, Request, Status
+from .models import Document, DocumentCategory, DocumentStatus, ReportType, SecondOpinionRequest, Status
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def upload_owners(http_request):
     owners = []
     for key in (SESSION_DRAFT, SESSION_STATUS_REQUEST):
         pk = http_request.session.get(key)
-        found = Request.objects.filter(pk=pk).first() if pk else None
+        found = SecondOpinionRequest.objects.filter(pk=pk).first() if pk else None
         if found is not None and accepts_uploads(found) and found not in owners:
             if key == SESSION_DRAFT and not found.is_draft:
                 continue  # after submission the draft key no longer opens uploads; the status page does
@@ -220,7 +220,7 @@ def start_upload(owner, spec: StartRequest):
 
     backend = get_backend()
     with transaction.atomic():
-        locked = Request.objects.select_for_update().get(pk=owner.pk)
+        locked = SecondOpinionRequest.objects.select_for_update().get(pk=owner.pk)
         live = locked.documents.live()
         if live.count() >= settings.UPLOAD_MAX_FILES_PER_REQUEST:
             raise UploadRefused(

@@ -13,7 +13,7 @@ from django_ratelimit.decorators import ratelimit
 
 from . import intake, notifications
 from .forms import ConfirmBirthDateForm, ResumeEmailForm
-from .models import Request, SubmitterRole
+from .models import SecondOpinionRequest, SubmitterRole
 from .network import client_ip
 
 SESSION_DRAFT = "draft_id"
@@ -28,7 +28,7 @@ LINK_NOT_SENT = gettext_lazy(
 def current_draft(request):
     """The draft this browser is working on, or None."""
     pk = request.session.get(SESSION_DRAFT)
-    return Request.objects.drafts().filter(pk=pk).first() if pk else None
+    return SecondOpinionRequest.objects.drafts().filter(pk=pk).first() if pk else None
 
 
 def draft_required(view):
@@ -36,7 +36,7 @@ def draft_required(view):
     def wrapper(request, *args, **kwargs):
         draft = current_draft(request)
         if draft is None:
-            if Request.objects.submitted().filter(pk=request.session.get(SESSION_DRAFT)).exists():
+            if SecondOpinionRequest.objects.submitted().filter(pk=request.session.get(SESSION_DRAFT)).exists():
                 return redirect("requests_app:confirmation")
             messages.info(request, _("To continue a saved request, open the link we emailed you."))
             return redirect("requests_app:home")
@@ -60,7 +60,7 @@ def start(request):
     if role not in SubmitterRole.values:
         messages.error(request, _("Please choose whether you are the child's parent or guardian, or their doctor."))
         return redirect("requests_app:home")
-    draft = Request.objects.create(submitter_role=role)
+    draft = SecondOpinionRequest.objects.create(submitter_role=role)
     request.session.cycle_key()
     request.session[SESSION_DRAFT] = draft.pk
     request.session.pop(SESSION_LINK_OFFERED, None)
@@ -167,7 +167,7 @@ def review(request, draft):
 @require_POST
 def submit(request):
     pk = request.session.get(SESSION_DRAFT)
-    if not pk or not Request.objects.filter(pk=pk).exists():
+    if not pk or not SecondOpinionRequest.objects.filter(pk=pk).exists():
         messages.info(request, _("To continue a saved request, open the link we emailed you."))
         return redirect("requests_app:home")
     try:
@@ -181,7 +181,7 @@ def submit(request):
 
 def confirmation(request):
     pk = request.session.get(SESSION_SUBMITTED) or request.session.get(SESSION_DRAFT)
-    submitted = Request.objects.submitted().filter(pk=pk).first() if pk else None
+    submitted = SecondOpinionRequest.objects.submitted().filter(pk=pk).first() if pk else None
     if submitted is None:
         return redirect("requests_app:home")
     return render(request, "requests_app/confirmation.html", {"req": submitted})
@@ -190,7 +190,7 @@ def confirmation(request):
 @ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_RESUME, block=True)
 def resume(request):
     """Exchange the emailed token for a session, then leave the URL that carries it at once."""
-    found = Request.objects.by_resume_token(request.GET.get("t", ""))
+    found = SecondOpinionRequest.objects.by_resume_token(request.GET.get("t", ""))
     if found is None:
         return render(request, "requests_app/link_invalid.html", status=404)
     request.session.cycle_key()
@@ -203,7 +203,7 @@ def resume(request):
 def resume_confirm(request):
     """Before any saved answer is shown in a new browser, the visitor confirms the child's date of birth."""
     pk = request.session.get(SESSION_RESUME_CANDIDATE)
-    found = Request.objects.filter(pk=pk).exclude(resume_token_hash="").first() if pk else None
+    found = SecondOpinionRequest.objects.filter(pk=pk).exclude(resume_token_hash="").first() if pk else None
     if found is None:
         return render(request, "requests_app/link_invalid.html", status=404)
     if found.child_birth_date is None:
@@ -247,7 +247,9 @@ def request_link(request):
     if request.method == "POST" and form.is_valid():
         # Same page whatever happened, so the answer never tells whether the address has a draft. Only ids
         # go through the broker, never the address.
-        for pk in Request.objects.with_resume_email(form.cleaned_data["email"]).values_list("pk", flat=True):
+        for pk in SecondOpinionRequest.objects.with_resume_email(form.cleaned_data["email"]).values_list(
+            "pk", flat=True
+        ):
             notifications.send_resume_link_soon(pk)
         return redirect(reverse("requests_app:link_sent"))
     return render(request, "requests_app/request_link.html", {"form": form})

@@ -3,7 +3,7 @@
 Status moves only through the functions below (DESIGN §4 "Workflow"): each one checks the staff
 member's permission and that the move is legal from the current status, locks the row, writes a
 ``StatusChange`` (who, when, from, to, why) and queues the family's email in the same transaction.
-The admin's actions call these functions; nothing edits ``Request.status`` directly.
+The admin's actions call these functions; nothing edits ``SecondOpinionRequest.status`` directly.
 
     submitted -> in review -> (awaiting records <-> in review) -> scheduled -> completed
     any open status -> declined / withdrawn
@@ -24,13 +24,13 @@ from .models import (
     InternalNote,
     Notification,
     RecordsRequest,
-    Request,
+    SecondOpinionRequest,
     Status,
     StatusChange,
     VisitPreference,
 )
 
-#: Permissions (``requests_app.<codename>``) declared on Request.Meta and given to the groups.
+#: Permissions (``requests_app.<codename>``) declared on SecondOpinionRequest.Meta and given to the groups.
 PERM_TRANSITION = "requests_app.can_transition"
 PERM_SCHEDULE = "requests_app.can_schedule"
 PERM_ASSIGN = "requests_app.can_assign"
@@ -119,7 +119,7 @@ def _apply(request_obj, transition_name, user, reason="", **changes):
     """Check, lock, move the status, record the change; returns the locked request."""
     transition = TRANSITIONS[transition_name]
     _check_permission(user, transition.permission)
-    locked = Request.objects.select_for_update().get(pk=request_obj.pk)
+    locked = SecondOpinionRequest.objects.select_for_update().get(pk=request_obj.pk)
     if not transition.allowed_from(locked.status):
         raise WorkflowError(
             _("%(reference)s is %(status)s: “%(action)s” is not possible from there.")
@@ -134,7 +134,7 @@ def _apply(request_obj, transition_name, user, reason="", **changes):
     for field, value in changes.items():
         setattr(locked, field, value)
     # Only the status (and the transition's own fields) are written: a concurrent edit of answers is kept.
-    Request.objects.filter(pk=locked.pk).update(status=locked.status, updated_at=timezone.now(), **changes)
+    SecondOpinionRequest.objects.filter(pk=locked.pk).update(status=locked.status, updated_at=timezone.now(), **changes)
     StatusChange.objects.create(
         request=locked, from_status=previous, to_status=transition.target, changed_by=user, reason=reason
     )
@@ -217,7 +217,7 @@ def assign(requests, assignee, user):
         raise WorkflowError(_("Requests can only be assigned to staff members."))
     ids = [r.pk for r in requests]
     return (
-        Request.objects.filter(pk__in=ids)
+        SecondOpinionRequest.objects.filter(pk__in=ids)
         .exclude(status=Status.DRAFT)
         .update(assigned_to=assignee, updated_at=timezone.now())
     )

@@ -5,14 +5,14 @@ import datetime
 import factory
 from django.utils import timezone
 
-from requests_app.models import Request, Status, SubmitterRole
+from requests_app.models import SecondOpinionRequest, Status, SubmitterRole
 
 
 class DraftFactory(factory.django.DjangoModelFactory):
     """A draft with only the role chosen."""
 
     class Meta:
-        model = Request
+        model = SecondOpinionRequest
 
     submitter_role = SubmitterRole.GUARDIAN
     status = Status.DRAFT

@@ -1,7 +1,7 @@
 """Drive the intake through Django's test client as a family would."""
 
 from requests_app import intake
-from requests_app.models import Request
+from requests_app.models import SecondOpinionRequest
 
 from . import answers
 
@@ -9,7 +9,7 @@ from . import answers
 def start(client, role="guardian"):
     response = client.post("/request/start/", {"role": role})
     assert response.status_code == 302, response.status_code
-    return Request.objects.get(pk=client.session["draft_id"])
+    return SecondOpinionRequest.objects.get(pk=client.session["draft_id"])
 
 
 def post_step(client, slug, data=None, action="continue", **extra):
@@ -25,7 +25,7 @@ def fill_all_steps(client, draft, resume_email="maria.lopez@example.com"):
         if response.url == "/request/save/":
             response = client.post("/request/save/", {"action": "send", "email": resume_email})
             assert response.status_code == 302
-    return Request.objects.get(pk=draft.pk)
+    return SecondOpinionRequest.objects.get(pk=draft.pk)
 
 
 def submit(client):

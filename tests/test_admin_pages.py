@@ -19,7 +19,7 @@ CHANGELIST = "/staff/requests_app/request/"
 
 
 def detail_url(request_obj):
-    return reverse("admin:requests_app_request_change", args=[request_obj.pk])
+    return reverse("admin:requests_app_secondopinionrequest_change", args=[request_obj.pk])
 
 
 @pytest.fixture(autouse=True)
@@ -135,7 +135,7 @@ def test_local_download_streams_the_file_and_is_audited(client, coordinator, set
     target = tmp_path / document.storage_key
     target.parent.mkdir(parents=True)
     target.write_bytes(b"%PDF-1.7\n")
-    url = reverse("admin:requests_app_request_download", args=[request_obj.pk, document.public_id])
+    url = reverse("admin:requests_app_secondopinionrequest_download", args=[request_obj.pk, document.public_id])
     response = client.get(url, REMOTE_ADDR="10.9.8.7")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.7\n"
@@ -153,7 +153,9 @@ def test_s3_download_redirects_to_a_presigned_link_valid_for_minutes(client, coo
     request_obj = make_submitted()
     document = make_document(request_obj, "scans", name="CT001.dcm", size=132)
     s3_client.put_object(Bucket=s3_storage, Key=document.storage_key, Body=b"\0" * 128 + b"DICM")
-    response = client.get(reverse("admin:requests_app_request_download", args=[request_obj.pk, document.public_id]))
+    response = client.get(
+        reverse("admin:requests_app_secondopinionrequest_download", args=[request_obj.pk, document.public_id])
+    )
     assert response.status_code == 302
     assert "X-Amz-Expires=120" in response.url and "X-Amz-Signature=" in response.url
     with urllib.request.urlopen(response.url) as fetched:  # noqa: S310 (the test S3 server)
@@ -168,14 +170,16 @@ def test_a_pending_or_other_requests_document_cannot_be_downloaded(client, coord
     pending = make_document(request_obj, status="pending")
     foreign = make_document(other)
     for document in [pending, foreign]:
-        url = reverse("admin:requests_app_request_download", args=[request_obj.pk, document.public_id])
+        url = reverse("admin:requests_app_secondopinionrequest_download", args=[request_obj.pk, document.public_id])
         assert client.get(url).status_code == 404
     assert not AuditLogEntry.objects.filter(action=AuditLogEntry.Action.DOWNLOAD_DOCUMENT).exists()
 
 
 def test_coordinator_adds_an_internal_note(client, coordinator):
     request_obj = make_submitted()
-    response = client.post(reverse("admin:requests_app_request_add_note", args=[request_obj.pk]), {"body": "Call Tue"})
+    response = client.post(
+        reverse("admin:requests_app_secondopinionrequest_add_note", args=[request_obj.pk]), {"body": "Call Tue"}
+    )
     assert response.status_code == 302
     note = InternalNote.objects.get(request=request_obj)
     assert (note.body, note.author) == ("Call Tue", coordinator)

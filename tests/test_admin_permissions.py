@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from requests_app.models import AuditLogEntry, InternalNote, Request, Status, StatusChange
+from requests_app.models import AuditLogEntry, InternalNote, SecondOpinionRequest, Status, StatusChange
 
 from .staff import COORDINATOR, PASSWORD, READ_ONLY, SCHEDULER, make_document, make_staff, make_submitted
 
@@ -43,7 +43,13 @@ def test_groups_are_created_with_their_permissions():
         g.name: set(g.permissions.values_list("codename", flat=True))
         for g in Group.objects.filter(name__in=[COORDINATOR, SCHEDULER, READ_ONLY])
     }
-    view = {"view_request", "view_document", "view_statuschange", "view_internalnote", "view_recordsrequest"}
+    view = {
+        "view_secondopinionrequest",
+        "view_document",
+        "view_statuschange",
+        "view_internalnote",
+        "view_recordsrequest",
+    }
     assert perms[READ_ONLY] == view
     assert perms[SCHEDULER] == view | {"can_schedule", "add_internalnote"}
     assert perms[COORDINATOR] == view | {
@@ -53,7 +59,7 @@ def test_groups_are_created_with_their_permissions():
         "can_export",
         "add_internalnote",
     }
-    assert not any("change_request" in p or "delete_" in " ".join(p) for p in perms.values())
+    assert not any("change_secondopinionrequest" in p or "delete_" in " ".join(p) for p in perms.values())
 
 
 def test_read_only_user_sees_requests_but_changes_nothing_even_with_crafted_posts(client):
@@ -63,12 +69,16 @@ def test_read_only_user_sees_requests_but_changes_nothing_even_with_crafted_post
     listing = client.get(CHANGELIST)
     assert listing.status_code == 200 and request_obj.reference in listing.content.decode()
     assert 'name="_selected_action"' not in listing.content.decode()  # no actions offered
-    detail = client.get(reverse("admin:requests_app_request_change", args=[request_obj.pk])).content.decode()
+    detail = client.get(
+        reverse("admin:requests_app_secondopinionrequest_change", args=[request_obj.pk])
+    ).content.decode()
     assert "data-transition" not in detail and "Add note" not in detail
 
     responses = crafted_posts(client, request_obj, ACTION_POSTS)
     assert all(not r.get("Content-Type", "").startswith("text/csv") for r in responses)
-    note = client.post(reverse("admin:requests_app_request_add_note", args=[request_obj.pk]), {"body": "sneaky"})
+    note = client.post(
+        reverse("admin:requests_app_secondopinionrequest_add_note", args=[request_obj.pk]), {"body": "sneaky"}
+    )
     assert note.status_code == 403
     request_obj.refresh_from_db()
     assert (request_obj.status, request_obj.assigned_to) == (Status.IN_REVIEW, None)
@@ -91,7 +101,9 @@ def test_scheduler_can_schedule_and_write_notes_but_nothing_else(client):
     crafted_posts(client, request_obj, ["schedule"])
     request_obj.refresh_from_db()
     assert request_obj.status == Status.SCHEDULED
-    client.post(reverse("admin:requests_app_request_add_note", args=[request_obj.pk]), {"body": "Booked room 4"})
+    client.post(
+        reverse("admin:requests_app_secondopinionrequest_add_note", args=[request_obj.pk]), {"body": "Booked room 4"}
+    )
     assert InternalNote.objects.get().author == scheduler
 
 
@@ -104,15 +116,15 @@ def test_coordinator_may_use_every_action():
 
     http_request = RequestFactory().get(CHANGELIST)
     http_request.user = coordinator
-    actions = set(RequestAdmin(Request, admin.site).get_actions(http_request))
+    actions = set(RequestAdmin(SecondOpinionRequest, admin.site).get_actions(http_request))
     assert actions == set(ACTION_POSTS)
 
 
 def test_staff_without_a_group_and_the_public_cannot_see_requests_or_documents(client):
     request_obj = make_submitted()
     document = make_document(request_obj)
-    download = reverse("admin:requests_app_request_download", args=[request_obj.pk, document.public_id])
-    detail = reverse("admin:requests_app_request_change", args=[request_obj.pk])
+    download = reverse("admin:requests_app_secondopinionrequest_download", args=[request_obj.pk, document.public_id])
+    detail = reverse("admin:requests_app_secondopinionrequest_change", args=[request_obj.pk])
     for url in [CHANGELIST, detail, download]:
         response = client.get(url)
         assert response.status_code == 302 and "/staff/login/" in response.url

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from requests_app.models import Document, InternalNote, RecordsRequest, Request, Status, StatusChange
+from requests_app.models import Document, InternalNote, RecordsRequest, SecondOpinionRequest, Status, StatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def test_seed_demo_creates_submitted_requests_with_consistent_history_documents_
     out = io.StringIO()
     call_command("seed_demo", requests=60, batch_size=25, seed=7, staff_password="demo-password-123", stdout=out)
     assert "Created 60 requests." in out.getvalue()
-    requests = list(Request.objects.prefetch_related("status_changes"))
+    requests = list(SecondOpinionRequest.objects.prefetch_related("status_changes"))
     assert len(requests) == 60
     assert all(r.reference and r.submitted_at and r.status != Status.DRAFT for r in requests)
     for request_obj in requests:

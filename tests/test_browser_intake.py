@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from requests_app.models import Request, Status
+from requests_app.models import SecondOpinionRequest, Status
 
 from . import answers
 from .browsers import launch_chromium, playwright_session
@@ -99,7 +99,7 @@ def test_guardian_fills_leaves_resumes_in_new_browser_changes_an_answer_and_subm
     reference = page.locator("[data-reference]").inner_text()
     assert re.fullmatch(r"SO-[2-9A-Z]{4}-[2-9A-Z]{4}", reference)
 
-    submitted = Request.objects.get()
+    submitted = SecondOpinionRequest.objects.get()
     assert submitted.status == Status.SUBMITTED and submitted.reference == reference
     assert submitted.urgency == "urgent" and submitted.city == "Wilmington"
     assert any(reference in m.subject for m in mail.outbox)

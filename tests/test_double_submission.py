@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from requests_app import intake
-from requests_app.models import Notification, Request, Status, new_reference
+from requests_app.models import Notification, SecondOpinionRequest, Status, new_reference
 
 from .factories import CompleteDraftFactory
 
@@ -24,7 +24,7 @@ def test_submitting_twice_in_a_row_creates_one_request(client, django_capture_on
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
     assert Notification.objects.filter(request=draft).count() == 2
-    assert Request.objects.submitted().count() == 1
+    assert SecondOpinionRequest.objects.submitted().count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,7 +46,7 @@ def test_concurrent_submissions_of_one_draft_submit_it_once():
         t.join()
     assert len(results) == 4 and len(set(results)) == 1
     assert Notification.objects.filter(request=draft, kind=Notification.Kind.SCHEDULING_TEAM).count() == 1
-    assert Request.objects.get(pk=draft.pk).reference == results[0]
+    assert SecondOpinionRequest.objects.get(pk=draft.pk).reference == results[0]
 
 
 def test_references_are_random_not_sequential():

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from requests_app import intake
-from requests_app.models import Notification, Request, Status
+from requests_app.models import Notification, SecondOpinionRequest, Status
 
 from . import answers, flow
 
@@ -28,7 +28,7 @@ def test_guardian_completes_the_intake_and_gets_a_reference_and_confirmation(
     assert response.status_code == 302 and response.url == "/request/submitted/"
     page = client.get(response.url).content.decode()
 
-    submitted = Request.objects.get()
+    submitted = SecondOpinionRequest.objects.get()
     assert submitted.status == Status.SUBMITTED
     assert submitted.submitted_at is not None
     assert re.fullmatch(r"SO-[2-9A-Z]{4}-[2-9A-Z]{4}", submitted.reference)
@@ -57,7 +57,7 @@ def test_physician_submits_for_a_family_and_both_get_the_confirmation(client, dj
     with django_capture_on_commit_callbacks(execute=True):
         flow.submit(client)
 
-    submitted = Request.objects.get()
+    submitted = SecondOpinionRequest.objects.get()
     assert submitted.status == Status.SUBMITTED
     assert submitted.is_physician_request
     assert submitted.physician_npi == "1234567893"
@@ -79,7 +79,7 @@ def test_the_resume_link_is_offered_after_the_first_step(client):
     assert "Email me a link" in page and "Not now, continue" in page
     response = client.post("/request/save/", {"action": "skip"})
     assert response.url == "/request/address/"
-    assert Request.objects.get(pk=draft.pk).resume_email == ""
+    assert SecondOpinionRequest.objects.get(pk=draft.pk).resume_email == ""
 
 
 def test_invalid_input_shows_a_linked_error_summary_and_keeps_every_typed_value(client):

@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from requests_app.models import Request
+from requests_app.models import SecondOpinionRequest
 
 from . import answers, flow
 from .factories import CompleteDraftFactory, SubmittedRequestFactory
@@ -47,7 +47,7 @@ def test_resume_link_restores_draft_in_new_browser_at_the_step_where_they_stoppe
     assert response.status_code == 302 and response.url == "/request/guardian/"
     page = other_browser.get(response.url).content.decode()
     assert 'value="Maria Lopez"' in page
-    assert Request.objects.get(pk=draft.pk).city == "Wilmington"
+    assert SecondOpinionRequest.objects.get(pk=draft.pk).city == "Wilmington"
 
 
 def test_wrong_birth_date_is_refused_and_repeated_failures_close_the_link(client):
@@ -75,7 +75,9 @@ def test_a_tampered_or_unknown_token_gets_a_plain_not_valid_page(client, token):
 def test_an_expired_link_is_not_valid(client):
     draft = CompleteDraftFactory()
     token = draft.issue_resume_token()
-    Request.objects.filter(pk=draft.pk).update(resume_token_created_at=timezone.now() - datetime.timedelta(days=31))
+    SecondOpinionRequest.objects.filter(pk=draft.pk).update(
+        resume_token_created_at=timezone.now() - datetime.timedelta(days=31)
+    )
     assert client.get(f"/resume/?t={token}").status_code == 404
 
 
@@ -127,4 +129,4 @@ def test_resume_attempts_are_rate_limited(client):
 def test_starting_requests_is_rate_limited(client):
     statuses = [client.post("/request/start/", {"role": "guardian"}).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
-    assert Request.objects.count() == 2
+    assert SecondOpinionRequest.objects.count() == 2

@@ -7,14 +7,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from requests_app import forms
-from requests_app.models import Request, SubmitterRole
+from requests_app.models import SecondOpinionRequest, SubmitterRole
 from requests_app.validators import npi_check_digit_is_valid
 
 from . import answers
 
 
 def bind(form_class, data, role=SubmitterRole.GUARDIAN, **instance_fields):
-    return form_class(data=data, instance=Request(submitter_role=role, **instance_fields))
+    return form_class(data=data, instance=SecondOpinionRequest(submitter_role=role, **instance_fields))
 
 
 def errors_of(form_class, data, **kwargs):
@@ -196,7 +196,7 @@ def test_another_reason_must_be_described():
 def test_lenient_mode_keeps_valid_answers_without_requiring_the_rest():
     form = forms.ChildForm(
         data={"child_first_name": "Ana", "child_birth_date": "not a date"},
-        instance=Request(submitter_role=SubmitterRole.GUARDIAN),
+        instance=SecondOpinionRequest(submitter_role=SubmitterRole.GUARDIAN),
         lenient=True,
     )
     assert not form.is_valid()

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from requests_app import cleanup, sniffing, tasks, uploads
-from requests_app.models import Document, DocumentStatus, RecordsRequest, Request
+from requests_app.models import Document, DocumentStatus, RecordsRequest, SecondOpinionRequest
 
 from .conftest import open_draft
 from .factories import CompleteDraftFactory, SubmittedRequestFactory
@@ -142,7 +142,7 @@ def test_clean_up_deletes_abandoned_drafts_files_and_aborts_orphan_uploads(s3, s
     recent = CompleteDraftFactory()
     old_file = Uploader(open_draft(Client(), abandoned)).upload("old.dcm", dicom_bytes()).json()
     new_file = Uploader(open_draft(Client(), recent)).upload("new.dcm", dicom_bytes()).json()
-    Request.objects.filter(pk=abandoned.pk).update(updated_at=timezone.now() - datetime.timedelta(days=31))
+    SecondOpinionRequest.objects.filter(pk=abandoned.pk).update(updated_at=timezone.now() - datetime.timedelta(days=31))
     orphan = s3_client.create_multipart_upload(Bucket=s3, Key="records/orphan/x")["UploadId"]
     in_progress = Uploader(open_draft(Client(), recent)).start("big.dcm", b"", size=20 * MiB).json()
 

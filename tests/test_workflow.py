@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from requests_app import workflow
-from requests_app.models import Notification, RecordsRequest, Request, Status, StatusChange
+from requests_app.models import Notification, RecordsRequest, SecondOpinionRequest, Status, StatusChange
 
 from .factories import SubmittedRequestFactory
 from .staff import COORDINATOR, READ_ONLY, SCHEDULER, make_document, make_staff
@@ -99,7 +99,7 @@ def test_schedule_stores_the_visit_and_refuses_an_unknown_format():
     with pytest.raises(workflow.WorkflowError):
         workflow.schedule(request_obj, coordinator, TOMORROW_10AM, "carrier pigeon")
     workflow.schedule(request_obj, coordinator, TOMORROW_10AM, "in_person")
-    stored = Request.objects.get(pk=request_obj.pk)
+    stored = SecondOpinionRequest.objects.get(pk=request_obj.pk)
     assert (stored.status, stored.visit_scheduled_for, stored.visit_format) == (
         Status.SCHEDULED,
         TOMORROW_10AM,
@@ -130,7 +130,7 @@ def test_scheduler_may_schedule_but_not_start_review_or_decline():
         with pytest.raises(workflow.TransitionNotPermitted):
             run(name, request_obj, scheduler)
     run("schedule", request_obj, scheduler)
-    assert Request.objects.get(pk=request_obj.pk).status == Status.SCHEDULED
+    assert SecondOpinionRequest.objects.get(pk=request_obj.pk).status == Status.SCHEDULED
 
 
 def test_read_only_staff_can_make_no_transition_assignment_or_note():
@@ -143,7 +143,7 @@ def test_read_only_staff_can_make_no_transition_assignment_or_note():
         workflow.assign([request_obj], reader, reader)
     with pytest.raises(workflow.TransitionNotPermitted):
         workflow.add_note(request_obj, reader, "hello")
-    assert Request.objects.get(pk=request_obj.pk).status == Status.IN_REVIEW
+    assert SecondOpinionRequest.objects.get(pk=request_obj.pk).status == Status.IN_REVIEW
 
 
 def test_allowed_transitions_depend_on_status_and_group():
@@ -171,6 +171,6 @@ def test_records_uploaded_closes_the_records_request_once_every_category_arrived
     assert asked.fulfilled_at is not None
     last = Notification.objects.filter(kind=Notification.Kind.RECORDS_UPLOADED).order_by("-pk").first()
     assert last.context == {"count": 2}
-    history = [e["text"] for e in workflow.family_history(Request.objects.get(pk=request_obj.pk))]
+    history = [e["text"] for e in workflow.family_history(SecondOpinionRequest.objects.get(pk=request_obj.pk))]
     assert "We received the records we asked for." in history
     assert "You sent 2 file(s)." in history

@@ -34,7 +34,7 @@ from ..models import (
     DocumentStatus,
     RecordsAvailability,
     RecordsRequest,
-    Request,
+    SecondOpinionRequest,
     Urgency,
 )
 from . import audit
@@ -79,7 +79,7 @@ def staff_queryset():
     return (
         # Submitted means submitted_at is set (intake.submit sets both at once); no status test, so counting
         # the list is an index-only scan.
-        Request.objects.filter(submitted_at__isnull=False)
+        SecondOpinionRequest.objects.filter(submitted_at__isnull=False)
         .select_related("assigned_to")
         .annotate(
             documents_count=Coalesce(Subquery(uploaded, output_field=IntegerField()), Value(0)),
@@ -88,7 +88,7 @@ def staff_queryset():
     )
 
 
-@admin.register(Request)
+@admin.register(SecondOpinionRequest)
 class RequestAdmin(admin.ModelAdmin):
     list_display = [
         "reference",
@@ -265,7 +265,7 @@ class RequestAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "media": self.media + form.media,
         }
-        return TemplateResponse(request, "admin/requests_app/request/action_form.html", context)
+        return TemplateResponse(request, "admin/requests_app/secondopinionrequest/action_form.html", context)
 
     @admin.action(description=gettext_lazy("Start review"), permissions=["transition"])
     def start_review(self, request, queryset):
@@ -347,7 +347,7 @@ class RequestAdmin(admin.ModelAdmin):
     def export_csv(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         audit.record_export(request, ids)
-        rows = Request.objects.filter(pk__in=ids).select_related("assigned_to").order_by("-submitted_at")
+        rows = SecondOpinionRequest.objects.filter(pk__in=ids).select_related("assigned_to").order_by("-submitted_at")
         response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.csv"'
@@ -360,12 +360,12 @@ class RequestAdmin(admin.ModelAdmin):
             path(
                 "<path:object_id>/documents/<uuid:document_id>/download/",
                 self.admin_site.admin_view(self.download_view),
-                name="requests_app_request_download",
+                name="requests_app_secondopinionrequest_download",
             ),
             path(
                 "<path:object_id>/notes/add/",
                 self.admin_site.admin_view(self.add_note_view),
-                name="requests_app_request_add_note",
+                name="requests_app_secondopinionrequest_add_note",
             ),
         ]
         return own + super().get_urls()
@@ -412,13 +412,13 @@ class RequestAdmin(admin.ModelAdmin):
             else None,
             "note_form": NoteForm() if user.has_perm(workflow.PERM_ADD_NOTE) else None,
             "visit": workflow.visit_description(obj),
-            "changelist_url": reverse("admin:requests_app_request_changelist"),
+            "changelist_url": reverse("admin:requests_app_secondopinionrequest_changelist"),
             "detail_url": request.path,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "has_view_permission": True,
             **(extra_context or {}),
         }
-        return TemplateResponse(request, "admin/requests_app/request/detail.html", context)
+        return TemplateResponse(request, "admin/requests_app/secondopinionrequest/detail.html", context)
 
     def download_view(self, request, object_id, document_id):
         """Staff download of one record: permission checked, audited, then a link valid for minutes."""
@@ -448,7 +448,7 @@ def _add_note(request, model_admin, object_id):
         model_admin.message_user(request, _("Note added."))
     else:
         model_admin.message_user(request, " ".join(form.errors.get("body", [])), messages.ERROR)
-    return HttpResponseRedirect(reverse("admin:requests_app_request_change", args=[obj.pk]) + "#notes")
+    return HttpResponseRedirect(reverse("admin:requests_app_secondopinionrequest_change", args=[obj.pk]) + "#notes")
 
 
 def document_response(document):
@@ -477,7 +477,7 @@ def export_columns():
     columns = []
     for step in intake.STEPS:
         for name, form_field in step.form_class.base_fields.items():
-            if hasattr(Request, name):
+            if hasattr(SecondOpinionRequest, name):
                 columns.append((f"{step.title}: {form_field.label}", name, form_field))
     return columns
 

@@ -22,7 +22,7 @@ from .choices import (
 )
 from .documents import Document, DocumentStatus
 from .notifications import Notification
-from .request import Request, age_on, hash_token, new_reference
+from .request import SecondOpinionRequest, age_on, hash_token, new_reference
 from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
 
 __all__ = [
@@ -43,7 +43,7 @@ __all__ = [
     "RecordsRequest",
     "Relationship",
     "ReportType",
-    "Request",
+    "SecondOpinionRequest",
     "Sex",
     "Status",
     "StatusChange",

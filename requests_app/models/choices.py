@@ -96,7 +96,7 @@ class TreatmentStatus(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
-    # Ordered most urgent first; the admin sorts on Request.urgency_rank.
+    # Ordered most urgent first; the admin sorts on SecondOpinionRequest.urgency_rank.
     URGENT = "urgent", _("Urgent: a treatment decision is needed within days")
     SOON = "soon", _("Soon: within the next two weeks")
     ROUTINE = "routine", _("Routine: no decision is pending")

@@ -23,7 +23,7 @@ class DocumentQuerySet(models.QuerySet):
 
 class Document(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="documents")
+    request = models.ForeignKey("requests_app.SecondOpinionRequest", on_delete=models.CASCADE, related_name="documents")
     category = models.CharField(max_length=20, choices=DocumentCategory.choices, db_index=True)
     report_type = models.CharField(max_length=12, choices=ReportType.choices, blank=True)
     # The name as the family's computer had it: shown back to them, never used as a key.

@@ -18,7 +18,9 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="notifications")
+    request = models.ForeignKey(
+        "requests_app.SecondOpinionRequest", on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     recipients = models.JSONField(default=list, blank=True)
     # Extra, non-health context a template needs (e.g. the status a change moved to).

@@ -54,7 +54,7 @@ def age_on(birth_date, today):
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
-class RequestQuerySet(models.QuerySet):
+class SecondOpinionRequestQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Status.DRAFT)
 
@@ -72,7 +72,7 @@ class RequestQuerySet(models.QuerySet):
         return self.filter(models.Q(resume_email__iexact=email) | models.Q(guardian_email__iexact=email))
 
 
-class Request(models.Model):
+class SecondOpinionRequest(models.Model):
     # --- identity and lifecycle -----------------------------------------------------
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=12, unique=True, null=True, blank=True, editable=False)
@@ -213,7 +213,7 @@ class Request(models.Model):
     visit_scheduled_for = models.DateTimeField(null=True, blank=True)
     visit_format = models.CharField(max_length=16, choices=VisitPreference.choices, blank=True)
 
-    objects = RequestQuerySet.as_manager()
+    objects = SecondOpinionRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]

@@ -10,7 +10,9 @@ from .choices import Status
 class StatusChange(models.Model):
     """One transition of a request's status: who made it, when, and why. Written only by workflow.py."""
 
-    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="status_changes")
+    request = models.ForeignKey(
+        "requests_app.SecondOpinionRequest", on_delete=models.CASCADE, related_name="status_changes"
+    )
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -27,7 +29,7 @@ class StatusChange(models.Model):
 class InternalNote(models.Model):
     """A note staff write about a request; never shown to the family."""
 
-    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="notes")
+    request = models.ForeignKey("requests_app.SecondOpinionRequest", on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     body = models.TextField(_("note"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -42,7 +44,9 @@ class InternalNote(models.Model):
 class RecordsRequest(models.Model):
     """Records the center asked the family for, and when they answered."""
 
-    request = models.ForeignKey("requests_app.Request", on_delete=models.CASCADE, related_name="records_requests")
+    request = models.ForeignKey(
+        "requests_app.SecondOpinionRequest", on_delete=models.CASCADE, related_name="records_requests"
+    )
     categories = models.JSONField(default=list)
     message = models.TextField(blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
@@ -66,7 +70,7 @@ class AuditLogEntry(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=24, choices=Action.choices)
-    request = models.ForeignKey("requests_app.Request", null=True, blank=True, on_delete=models.SET_NULL)
+    request = models.ForeignKey("requests_app.SecondOpinionRequest", null=True, blank=True, on_delete=models.SET_NULL)
     document = models.ForeignKey("requests_app.Document", null=True, blank=True, on_delete=models.SET_NULL)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)

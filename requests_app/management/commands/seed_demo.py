@@ -23,7 +23,7 @@ from requests_app.models import (
     DocumentStatus,
     InternalNote,
     RecordsRequest,
-    Request,
+    SecondOpinionRequest,
     Status,
     StatusChange,
     SubmitterRole,
@@ -146,7 +146,7 @@ class Command(BaseCommand):
                 # Demo data: a crash may lose the last batch; trigram indexes take entries in bigger runs.
                 cursor.execute("SET synchronous_commit = off")
                 cursor.execute("SET gin_pending_list_limit = '64MB'")
-        references = set(Request.objects.exclude(reference=None).values_list("reference", flat=True))
+        references = set(SecondOpinionRequest.objects.exclude(reference=None).values_list("reference", flat=True))
         created = 0
         while created < requests:
             size = min(batch_size, requests - created)
@@ -178,7 +178,7 @@ class Command(BaseCommand):
 
     def _batch(self, rng, size, staff, now, references):
         rows = [self._request(rng, staff, now, references) for _ in range(size)]
-        requests = Request.objects.bulk_create([r for r, _plan in rows])
+        requests = SecondOpinionRequest.objects.bulk_create([r for r, _plan in rows])
         documents, changes, notes, records = [], [], [], []
         for request_obj, plan in zip(requests, [p for _r, p in rows], strict=True):
             documents += self._documents(rng, request_obj)
@@ -237,7 +237,7 @@ class Command(BaseCommand):
         phone = f"+1302555{rng.randint(0, 9999):04d}"
         email = f"{guardian_first.lower()}.{last.lower()}{rng.randint(1, 9999)}@example.org"
         available = ["uploaded", "uploaded", "uploaded", "not_available"]
-        request_obj = Request(
+        request_obj = SecondOpinionRequest(
             reference=reference,
             status=status,
             submitter_role=SubmitterRole.PHYSICIAN if physician else SubmitterRole.GUARDIAN,

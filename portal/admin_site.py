@@ -1,0 +1,35 @@
+"""The staff site mounted at /staff/: Django's default admin site here (portal.apps.PortalAdminConfig).
+
+It lives outside requests_app.admin because building the site must not import the modules that register
+on it (they would register on a second, discarded instance).
+"""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import include, path
+
+#: Where the request pages have always lived: staff bookmarks and every email sent so far link here.
+REQUESTS_PATH = "requests_app/request/"
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = "Second opinion requests"
+    site_title = "Second opinion intake"
+    index_title = "Intake"
+
+    def index(self, request, extra_context=None):
+        """Staff land on the list of requests; superusers keep the usual index (audit log, users, groups)."""
+        if not request.user.is_superuser and request.user.has_perm("requests_app.view_secondopinionrequest"):
+            return redirect("admin:requests_app_secondopinionrequest_changelist")
+        return super().index(request, extra_context)
+
+    def get_urls(self):
+        # The model was renamed from Request; its pages keep their address.
+        from requests_app.models import SecondOpinionRequest
+
+        model_admin = self._registry.get(SecondOpinionRequest)
+        urls = super().get_urls()
+        if model_admin is None:
+            return urls
+        renamed = f"requests_app/{SecondOpinionRequest._meta.model_name}/"
+        return [path(REQUESTS_PATH, include(model_admin.urls)) if str(u.pattern) == renamed else u for u in urls]
