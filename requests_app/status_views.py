@@ -4,15 +4,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import uploads, workflow
+from . import family_session, uploads, workflow
 from .models import DocumentCategory, SecondOpinionRequest, Status
-
-SESSION_STATUS_REQUEST = uploads.SESSION_STATUS_REQUEST
 
 
 def status(request):
     """Reference, status in plain words, what happened, what records we asked for, and where to send them."""
-    pk = request.session.get(SESSION_STATUS_REQUEST)
+    pk = family_session.status_request_id(request.session)
     found = (
         SecondOpinionRequest.objects.submitted()
         .prefetch_related("status_changes", "records_requests", "documents")

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import sniffing, workflow
+from . import family_session, sniffing, workflow
 from .models import Document, DocumentCategory, DocumentStatus, ReportType, SecondOpinionRequest, Status
 
 logger = logging.getLogger(__name__)
@@ -48,8 +48,6 @@ TARGET_MAX_PARTS = 9_000
 PART_URL_BATCH = 100
 LOCAL_PART_SALT = "requests_app.uploads.local-part"
 
-SESSION_DRAFT = "draft_id"
-SESSION_STATUS_REQUEST = "status_request_id"
 
 #: The file types each category accepts (sniffed from the bytes, see sniffing.py).
 ACCEPTED_TYPES = {
@@ -106,11 +104,14 @@ def accepts_uploads(request_obj):
 def upload_owners(http_request):
     """The requests this browser may upload to: its draft and the submitted request on its status page."""
     owners = []
-    for key in (SESSION_DRAFT, SESSION_STATUS_REQUEST):
-        pk = http_request.session.get(key)
+    session = http_request.session
+    for pk, from_draft_key in (
+        (family_session.draft_id(session), True),
+        (family_session.status_request_id(session), False),
+    ):
         found = SecondOpinionRequest.objects.filter(pk=pk).first() if pk else None
         if found is not None and accepts_uploads(found) and found not in owners:
-            if key == SESSION_DRAFT and not found.is_draft:
+            if from_draft_key and not found.is_draft:
                 continue  # after submission the draft key no longer opens uploads; the status page does
             owners.append(found)
     return owners

@@ -11,15 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import intake, notifications
+from . import family_session, intake, notifications
 from .forms import ConfirmBirthDateForm, ResumeEmailForm
 from .models import SecondOpinionRequest, SubmitterRole
 from .network import client_ip
 
-SESSION_DRAFT = "draft_id"
-SESSION_RESUME_CANDIDATE = "resume_candidate_id"
-SESSION_SUBMITTED = "submitted_id"
-SESSION_LINK_OFFERED = "link_offered"
 LINK_NOT_SENT = gettext_lazy(
     "Your answers are saved, but we could not send the email just now. Please try again in a few minutes."
 )
@@ -27,7 +23,7 @@ LINK_NOT_SENT = gettext_lazy(
 
 def current_draft(request):
     """The draft this browser is working on, or None."""
-    pk = request.session.get(SESSION_DRAFT)
+    pk = family_session.draft_id(request.session)
     return SecondOpinionRequest.objects.drafts().filter(pk=pk).first() if pk else None
 
 
@@ -36,7 +32,7 @@ def draft_required(view):
     def wrapper(request, *args, **kwargs):
         draft = current_draft(request)
         if draft is None:
-            if SecondOpinionRequest.objects.submitted().filter(pk=request.session.get(SESSION_DRAFT)).exists():
+            if SecondOpinionRequest.objects.submitted().filter(pk=family_session.draft_id(request.session)).exists():
                 return redirect("requests_app:confirmation")
             messages.info(request, _("To continue a saved request, open the link we emailed you."))
             return redirect("requests_app:home")
@@ -61,9 +57,7 @@ def start(request):
         messages.error(request, _("Please choose whether you are the child's parent or guardian, or their doctor."))
         return redirect("requests_app:home")
     draft = SecondOpinionRequest.objects.create(submitter_role=role)
-    request.session.cycle_key()
-    request.session[SESSION_DRAFT] = draft.pk
-    request.session.pop(SESSION_LINK_OFFERED, None)
+    family_session.start_draft(request.session, draft)
     return redirect("requests_app:step", slug=intake.steps_for(draft)[0].slug)
 
 
@@ -87,9 +81,8 @@ def step(request, draft, slug):
             draft = intake.save_step(current, draft, form, request_ip=client_ip(request))
             if returning_to_review:
                 return redirect("requests_app:review")
-            if not draft.resume_email and not request.session.get(SESSION_LINK_OFFERED):
-                request.session[SESSION_LINK_OFFERED] = True
-                request.session["after_offer"] = following.slug if following else "review"
+            if not draft.resume_email and not family_session.link_offered(request.session):
+                family_session.mark_link_offered(request.session, then=following.slug if following else "review")
                 return redirect("requests_app:save_progress")
             return redirect("requests_app:step", slug=following.slug) if following else redirect("requests_app:review")
     else:
@@ -114,7 +107,7 @@ def step(request, draft, slug):
 @draft_required
 def save_progress(request, draft):
     """Offer (after the first step) or ask for (on "Save and continue later") an email for the resume link."""
-    after = request.session.get("after_offer")
+    after = family_session.after_offer(request.session)
     if request.method == "POST":
         if request.POST.get("action") == "skip":
             return _continue_after_offer(after)
@@ -155,7 +148,7 @@ def saved(request, draft):
 
 @draft_required
 def review(request, draft):
-    request.session.pop("after_offer", None)
+    request.session.pop(family_session.AFTER_OFFER, None)
     sections = intake.review_sections(draft)
     return render(
         request,
@@ -166,7 +159,7 @@ def review(request, draft):
 
 @require_POST
 def submit(request):
-    pk = request.session.get(SESSION_DRAFT)
+    pk = family_session.draft_id(request.session)
     if not pk or not SecondOpinionRequest.objects.filter(pk=pk).exists():
         messages.info(request, _("To continue a saved request, open the link we emailed you."))
         return redirect("requests_app:home")
@@ -175,12 +168,12 @@ def submit(request):
     except intake.SubmissionIncomplete:
         messages.error(request, _("Some answers are still missing. Please give them before you submit."))
         return redirect("requests_app:review")
-    request.session[SESSION_SUBMITTED] = submitted.pk
+    family_session.mark_submitted(request.session, submitted)
     return redirect("requests_app:confirmation")
 
 
 def confirmation(request):
-    pk = request.session.get(SESSION_SUBMITTED) or request.session.get(SESSION_DRAFT)
+    pk = family_session.confirmation_id(request.session)
     submitted = SecondOpinionRequest.objects.submitted().filter(pk=pk).first() if pk else None
     if submitted is None:
         return redirect("requests_app:home")
@@ -193,16 +186,14 @@ def resume(request):
     found = SecondOpinionRequest.objects.by_resume_token(request.GET.get("t", ""))
     if found is None:
         return render(request, "requests_app/link_invalid.html", status=404)
-    request.session.cycle_key()
-    request.session.pop(SESSION_DRAFT, None)
-    request.session[SESSION_RESUME_CANDIDATE] = found.pk
+    family_session.hold_resume_candidate(request.session, found)
     return redirect("requests_app:resume_confirm")
 
 
 @ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_RESUME, method="POST", block=True)
 def resume_confirm(request):
     """Before any saved answer is shown in a new browser, the visitor confirms the child's date of birth."""
-    pk = request.session.get(SESSION_RESUME_CANDIDATE)
+    pk = family_session.resume_candidate_id(request.session)
     found = SecondOpinionRequest.objects.filter(pk=pk).exclude(resume_token_hash="").first() if pk else None
     if found is None:
         return render(request, "requests_app/link_invalid.html", status=404)
@@ -216,24 +207,19 @@ def resume_confirm(request):
         found.save(update_fields=["resume_failed_attempts"])
         if found.resume_failed_attempts >= settings.RESUME_MAX_BIRTH_DATE_ATTEMPTS:
             found.revoke_resume_token()
-            request.session.pop(SESSION_RESUME_CANDIDATE, None)
+            family_session.forget_resume_candidate(request.session)
             return render(request, "requests_app/link_invalid.html", {"too_many_attempts": True}, status=403)
         form.add_error("birth_date", _("That date of birth does not match our records. Please try again."))
     return render(request, "requests_app/resume_confirm.html", {"form": form})
 
 
 def _open_request(request, found):
-    request.session.pop(SESSION_RESUME_CANDIDATE, None)
-    request.session.cycle_key()
-    request.session[SESSION_DRAFT] = found.pk
-    request.session[SESSION_LINK_OFFERED] = True
+    family_session.open_request(request.session, found)
     if found.resume_failed_attempts:
         found.resume_failed_attempts = 0
         found.save(update_fields=["resume_failed_attempts"])
     if not found.is_draft:
         # After submission the link opens the family's status page (requests_app/status_views.py).
-        request.session[SESSION_SUBMITTED] = found.pk
-        request.session["status_request_id"] = found.pk
         return redirect("requests_app:status")
     messages.success(request, _("Welcome back. Your answers are as you left them."))
     next_step = intake.resume_step(found)

@@ -50,15 +50,6 @@ def physician_draft(db):
     return PhysicianDraftFactory()
 
 
-def open_draft(client, draft):
-    """Attach a draft to the test client's session, as starting or resuming would."""
-    session = client.session
-    session["draft_id"] = draft.pk
-    session["link_offered"] = True
-    session.save()
-    return client
-
-
 @pytest.fixture
 def all_steps():
     return intake.STEPS

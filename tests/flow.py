@@ -1,6 +1,6 @@
 """Drive the intake through Django's test client as a family would."""
 
-from requests_app import intake
+from requests_app import family_session, intake
 from requests_app.models import SecondOpinionRequest
 
 from . import answers
@@ -9,7 +9,7 @@ from . import answers
 def start(client, role="guardian"):
     response = client.post("/request/start/", {"role": role})
     assert response.status_code == 302, response.status_code
-    return SecondOpinionRequest.objects.get(pk=client.session["draft_id"])
+    return SecondOpinionRequest.objects.get(pk=family_session.draft_id(client.session))
 
 
 def post_step(client, slug, data=None, action="continue", **extra):

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from requests_app import intake
+from requests_app import family_session, intake
 from requests_app.models import Notification, SecondOpinionRequest, Status, new_reference
 
 from .factories import CompleteDraftFactory
@@ -15,7 +15,7 @@ from .factories import CompleteDraftFactory
 def test_submitting_twice_in_a_row_creates_one_request(client, django_capture_on_commit_callbacks):
     draft = CompleteDraftFactory()
     session = client.session
-    session["draft_id"] = draft.pk
+    family_session.attach_draft(session, draft)
     session.save()
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post("/request/submit/")

@@ -15,10 +15,10 @@ from django.urls import reverse
 
 from requests_app import intake, tasks
 from requests_app.models import Notification, Status
-from tests.conftest import open_draft
 from tests.factories import CompleteDraftFactory, SubmittedRequestFactory
 from tests.fixtures.celery_worker import WORKER_REQUEUE_AFTER_S, WORKER_REQUEUE_EVERY_S
 from tests.fixtures.webhook import WEBHOOK_SECRET
+from tests.sessions import open_draft
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -9,6 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from requests_app import family_session
 from requests_app.models import Document, DocumentStatus
 
 from .browsers import launch_chromium, playwright_session
@@ -27,8 +28,7 @@ def _allow_sync_orm_under_playwright(monkeypatch):
 def browser_with_draft(playwright, live_server, draft):
     browser = launch_chromium(playwright)
     session = SessionStore()
-    session["draft_id"] = draft.pk
-    session["link_offered"] = True
+    family_session.attach_draft(session, draft, link_offered=True)
     session.save()
     context = browser.new_context()
     context.add_cookies(

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from requests_app import cleanup, sniffing, tasks, uploads
+from requests_app import cleanup, family_session, sniffing, tasks, uploads
 from requests_app.models import Document, DocumentStatus, RecordsRequest, SecondOpinionRequest
 
-from .conftest import open_draft
 from .factories import CompleteDraftFactory, SubmittedRequestFactory
+from .sessions import open_draft
 from .test_upload_protocol import Uploader
 from .upload_samples import MiB, dicom_bytes
 
@@ -163,7 +163,7 @@ def test_clean_up_deletes_abandoned_drafts_files_and_aborts_orphan_uploads(s3, s
 def status_page_client(submitted):
     client = Client()
     session = client.session
-    session["status_request_id"] = submitted.pk
+    family_session.attach_status_request(session, submitted)
     session.save()
     return client
 

@@ -15,8 +15,8 @@ from django.test import Client
 from requests_app import uploads
 from requests_app.models import Document, DocumentStatus
 
-from .conftest import open_draft
 from .factories import CompleteDraftFactory
+from .sessions import open_draft
 from .upload_samples import MiB, dicom_bytes, pdf_bytes, zip_bytes
 
 pytestmark = pytest.mark.django_db
