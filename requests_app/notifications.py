@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from . import tokens
 from .models import Notification, Status
 
 logger = logging.getLogger(__name__)
@@ -343,7 +344,7 @@ def email_for(notification):
         # A fresh link to the family's request, issued here so the token never passes the broker or the row.
         context = {
             "req": request_obj,
-            "link": resume_link(request_obj.issue_resume_token()),
+            "link": resume_link(tokens.make_token(request_obj)),
             "days": settings.RESUME_LINK_MAX_AGE_DAYS,
             "categories": category_labels(extra.get("categories", [])),
             "message": extra.get("message", ""),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import family_session, intake, notifications
+from . import family_session, intake, notifications, tokens
 from .forms import ConfirmBirthDateForm, ResumeEmailForm
 from .models import SecondOpinionRequest, SubmitterRole
 from .network import client_ip
@@ -183,7 +183,7 @@ def confirmation(request):
 @ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_RESUME, block=True)
 def resume(request):
     """Exchange the emailed token for a session, then leave the URL that carries it at once."""
-    found = SecondOpinionRequest.objects.by_resume_token(request.GET.get("t", ""))
+    found = tokens.check_token(request.GET.get("t", ""))
     if found is None:
         return render(request, "requests_app/link_invalid.html", status=404)
     family_session.hold_resume_candidate(request.session, found)
@@ -193,8 +193,7 @@ def resume(request):
 @ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_RESUME, method="POST", block=True)
 def resume_confirm(request):
     """Before any saved answer is shown in a new browser, the visitor confirms the child's date of birth."""
-    pk = family_session.resume_candidate_id(request.session)
-    found = SecondOpinionRequest.objects.filter(pk=pk).exclude(resume_token_hash="").first() if pk else None
+    found = tokens.still_open(family_session.resume_candidate_id(request.session))
     if found is None:
         return render(request, "requests_app/link_invalid.html", status=404)
     if found.child_birth_date is None:
@@ -203,10 +202,7 @@ def resume_confirm(request):
     if request.method == "POST" and form.is_valid():
         if found.birth_date_matches(form.cleaned_data["birth_date"]):
             return _open_request(request, found)
-        found.resume_failed_attempts += 1
-        found.save(update_fields=["resume_failed_attempts"])
-        if found.resume_failed_attempts >= settings.RESUME_MAX_BIRTH_DATE_ATTEMPTS:
-            found.revoke_resume_token()
+        if tokens.record_wrong_birth_date(found):
             family_session.forget_resume_candidate(request.session)
             return render(request, "requests_app/link_invalid.html", {"too_many_attempts": True}, status=403)
         form.add_error("birth_date", _("That date of birth does not match our records. Please try again."))
@@ -215,9 +211,7 @@ def resume_confirm(request):
 
 def _open_request(request, found):
     family_session.open_request(request.session, found)
-    if found.resume_failed_attempts:
-        found.resume_failed_attempts = 0
-        found.save(update_fields=["resume_failed_attempts"])
+    tokens.clear_wrong_birth_dates(found)
     if not found.is_draft:
         # After submission the link opens the family's status page (requests_app/status_views.py).
         return redirect("requests_app:status")

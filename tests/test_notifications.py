@@ -22,8 +22,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from requests_app import intake, notifications
-from requests_app.models import Notification, SecondOpinionRequest
+from requests_app import intake, notifications, tokens
+from requests_app.models import Notification
 from tests.factories import CompleteDraftFactory, PhysicianDraftFactory, SubmittedRequestFactory
 from tests.fixtures.celery_worker import point_celery_at
 from tests.fixtures.ports import free_port
@@ -114,7 +114,7 @@ def test_records_requested_email_carries_a_fresh_resume_link_that_never_reaches_
     link = re.search(r"https://portal\.test/resume/\?t=(\S+)", message.body)
     assert link, message.body
     token = parse_qs(urlparse(link.group(0)).query)["t"][0]
-    assert SecondOpinionRequest.objects.by_resume_token(token) == request_obj
+    assert tokens.check_token(token) == request_obj
     request_obj.refresh_from_db()
     assert request_obj.resume_token_hash != old_hash
     row.refresh_from_db()

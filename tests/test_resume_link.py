@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from requests_app import tokens
 from requests_app.models import SecondOpinionRequest
 
 from . import answers, flow
@@ -52,7 +53,7 @@ def test_resume_link_restores_draft_in_new_browser_at_the_step_where_they_stoppe
 
 def test_wrong_birth_date_is_refused_and_repeated_failures_close_the_link(client):
     draft = CompleteDraftFactory()
-    token = draft.issue_resume_token()
+    token = tokens.make_token(draft)
     client.get(f"/resume/?t={token}")
     for _ in range(4):
         response = client.post("/resume/confirm/", {"birth_date": "2001-01-01"})
@@ -66,7 +67,7 @@ def test_wrong_birth_date_is_refused_and_repeated_failures_close_the_link(client
 
 @pytest.mark.parametrize("token", ["tampered-token", "x" * 43, "", "a" * 500])
 def test_a_tampered_or_unknown_token_gets_a_plain_not_valid_page(client, token):
-    CompleteDraftFactory().issue_resume_token()
+    tokens.make_token(CompleteDraftFactory())
     response = client.get(f"/resume/?t={token}")
     assert response.status_code == 404
     assert "This link is not valid or has expired" in response.content.decode()
@@ -74,7 +75,7 @@ def test_a_tampered_or_unknown_token_gets_a_plain_not_valid_page(client, token):
 
 def test_an_expired_link_is_not_valid(client):
     draft = CompleteDraftFactory()
-    token = draft.issue_resume_token()
+    token = tokens.make_token(draft)
     SecondOpinionRequest.objects.filter(pk=draft.pk).update(
         resume_token_created_at=timezone.now() - datetime.timedelta(days=31)
     )
@@ -83,14 +84,15 @@ def test_an_expired_link_is_not_valid(client):
 
 def test_only_the_token_hash_is_stored(client):
     draft = CompleteDraftFactory()
-    token = draft.issue_resume_token()
+    token = tokens.make_token(draft)
     draft.refresh_from_db()
     assert token not in draft.resume_token_hash and len(draft.resume_token_hash) == 64
+    assert draft.resume_token_hash == tokens.hash_token(token)
 
 
 def test_a_new_link_invalidates_the_old_one(client):
     draft = CompleteDraftFactory()
-    old = draft.issue_resume_token()
+    old = tokens.make_token(draft)
     client.post("/resume/request-link/", {"email": draft.guardian_email})
     assert client.get(f"/resume/?t={old}").status_code == 404
     new = link_from(mail.outbox[-1])
@@ -111,7 +113,7 @@ def test_requesting_a_lost_link_does_not_reveal_whether_the_address_has_a_draft(
 
 def test_the_resume_link_of_a_submitted_request_opens_it_without_a_new_submission(client):
     submitted = SubmittedRequestFactory()
-    token = submitted.issue_resume_token()
+    token = tokens.make_token(submitted)
     client.get(f"/resume/?t={token}")
     response = client.post("/resume/confirm/", {"birth_date": submitted.child_birth_date.isoformat()})
     assert response.status_code == 302
