@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from requests_app import intake, notifications, tokens
 from requests_app.models import Notification
+from requests_app.notifications import outbox
 from tests.factories import CompleteDraftFactory, PhysicianDraftFactory, SubmittedRequestFactory
 from tests.fixtures.celery_worker import point_celery_at
 from tests.fixtures.ports import free_port
@@ -228,7 +229,7 @@ def test_requeue_takes_rows_pending_too_long_and_gives_failing_rows_more_time(db
     failed = row(500, attempts=10, state=State.FAILED)
     backing_off = row(400, attempts=3)  # waits 480 s; older than every due row, it must not hold them up
     queued = []
-    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids) or len(ids))
+    monkeypatch.setattr(outbox, "enqueue", lambda ids: queued.extend(ids) or len(ids))
 
     notifications.requeue_pending(now=now)
 
