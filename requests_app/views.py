@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import family_session, intake, notifications, tokens
+from . import family_session, intake, notifications, step_page, tokens
 from .forms import ConfirmBirthDateForm, ResumeEmailForm
 from .models import SecondOpinionRequest, SubmitterRole
 from .network import client_ip
@@ -66,42 +66,14 @@ def step(request, draft, slug):
     current = intake.get_step(draft, slug)
     if current is None:
         return redirect("requests_app:step", slug=intake.steps_for(draft)[0].slug)
-    previous, following = intake.neighbours(draft, current)
-    returning_to_review = request.POST.get("return_to") == "review" or request.GET.get("return_to") == "review"
-
+    form = None
     if request.method == "POST":
-        action = request.POST.get("action", "continue")
-        if action in ("back", "save_later"):
-            intake.save_partial(current, draft, request.POST)
-            if action == "save_later":
-                return redirect("requests_app:saved")
-            return redirect("requests_app:step", slug=previous.slug) if previous else redirect("requests_app:home")
-        form = current.form(draft, data=request.POST)
-        if form.is_valid():
-            draft = intake.save_step(current, draft, form, request_ip=client_ip(request))
-            if returning_to_review:
-                return redirect("requests_app:review")
-            if not draft.resume_email and not family_session.link_offered(request.session):
-                family_session.mark_link_offered(request.session, then=following.slug if following else "review")
-                return redirect("requests_app:save_progress")
-            return redirect("requests_app:step", slug=following.slug) if following else redirect("requests_app:review")
-    else:
+        next_url, form = step_page.handle_post(request, draft, current)
+        if next_url:
+            return redirect(next_url)
+    if form is None:
         form = current.form(draft)
-
-    steps = intake.steps_for(draft)
-    return render(
-        request,
-        "requests_app/step.html",
-        {
-            "draft": draft,
-            "step": current,
-            "form": form,
-            "steps": steps,
-            "step_number": steps.index(current) + 1,
-            "previous": previous,
-            "returning_to_review": returning_to_review,
-        },
-    )
+    return render(request, "requests_app/step.html", step_page.context(request, draft, current, form))
 
 
 @draft_required
