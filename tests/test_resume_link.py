@@ -132,3 +132,37 @@ def test_starting_requests_is_rate_limited(client):
     statuses = [client.post("/request/start/", {"role": "guardian"}).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
     assert SecondOpinionRequest.objects.count() == 2
+
+
+def test_a_token_opens_its_request_until_a_newer_one_is_issued_or_it_is_revoked():
+    draft = CompleteDraftFactory()
+    first = tokens.make_token(draft)
+    assert tokens.check_token(first) == draft
+    second = tokens.make_token(draft)
+    assert tokens.check_token(first) is None
+    assert tokens.check_token(second) == draft
+    tokens.revoke_token(draft)
+    assert tokens.check_token(second) is None
+    assert tokens.still_open(draft.pk) is None
+
+
+@override_settings(RESUME_LINK_MAX_AGE_DAYS=30)
+def test_a_token_is_checked_against_its_max_age():
+    draft = CompleteDraftFactory()
+    token = tokens.make_token(draft)
+    issued = SecondOpinionRequest.objects.filter(pk=draft.pk)
+    issued.update(resume_token_created_at=timezone.now() - datetime.timedelta(days=29, hours=23))
+    assert tokens.check_token(token) == draft
+    issued.update(resume_token_created_at=timezone.now() - datetime.timedelta(days=30, minutes=1))
+    assert tokens.check_token(token) is None
+
+
+@override_settings(RESUME_MAX_BIRTH_DATE_ATTEMPTS=3)
+def test_too_many_wrong_birth_dates_revoke_the_token_and_a_right_one_resets_the_count():
+    draft = CompleteDraftFactory()
+    token = tokens.make_token(draft)
+    assert tokens.record_wrong_birth_date(draft) is False
+    tokens.clear_wrong_birth_dates(draft)
+    assert SecondOpinionRequest.objects.get(pk=draft.pk).resume_failed_attempts == 0
+    assert [tokens.record_wrong_birth_date(draft) for _ in range(3)] == [False, False, True]
+    assert tokens.check_token(token) is None
