@@ -33,10 +33,18 @@ class IntakeStep:
     applies: object = field(default=_always)
     #: Optional: extra (label, value) rows for the review page, e.g. the records step's uploaded files.
     review_rows: object = None
+    #: Optional: ``on_save(draft, request_ip)`` sets what the step records besides its answers, before saving.
+    on_save: object = None
 
     def form(self, draft, data=None, lenient=False):
         initial = None if data is not None else draft.unsaved_inputs.get(self.slug) or None
         return self.form_class(data=data, instance=draft, initial=initial, lenient=lenient)
+
+
+def _record_consent(draft, request_ip):
+    """A signed consent keeps when and from which address it was given."""
+    draft.consent_signed_at = timezone.now()
+    draft.consent_ip = request_ip
 
 
 STEPS = [
@@ -50,7 +58,7 @@ STEPS = [
     IntakeStep("symptoms", _("Symptoms and current state"), forms.SymptomsForm),
     IntakeStep("reasons", _("Why a second opinion"), forms.ReasonsForm),
     IntakeStep("records", _("Medical records"), forms.RecordsForm, review_rows=uploads.review_lines),
-    IntakeStep("consent", _("Consent"), forms.ConsentForm),
+    IntakeStep("consent", _("Consent"), forms.ConsentForm, on_save=_record_consent),
 ]
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
 
@@ -139,9 +147,8 @@ def save_step(step, draft, form, request_ip=None):
     draft = form.save(commit=False)
     draft.unsaved_inputs.pop(step.slug, None)
     draft.last_step = step.slug
-    if step.slug == "consent":
-        draft.consent_signed_at = timezone.now()
-        draft.consent_ip = request_ip
+    if step.on_save:
+        step.on_save(draft, request_ip)
     if not draft.resume_email and draft.guardian_email and draft.submitter_role == SubmitterRole.GUARDIAN:
         draft.resume_email = draft.guardian_email
     draft.save()

@@ -5,7 +5,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import notifications
+from . import notifications, tokens
 from .models import SecondOpinionRequest
 
 
@@ -39,7 +39,7 @@ def send_resume_link(request_id):
     draft = SecondOpinionRequest.objects.filter(pk=request_id).first()
     if draft is None or not draft.contact_email:
         return False
-    notifications.send_resume_link(draft, draft.issue_resume_token())
+    notifications.send_resume_link(draft, tokens.make_token(draft))
     return True
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import family_session, intake, notifications
+from . import family_session, intake, notifications, step_page, tokens
 from .forms import ConfirmBirthDateForm, ResumeEmailForm
 from .models import SecondOpinionRequest, SubmitterRole
 from .network import client_ip
@@ -66,42 +66,14 @@ def step(request, draft, slug):
     current = intake.get_step(draft, slug)
     if current is None:
         return redirect("requests_app:step", slug=intake.steps_for(draft)[0].slug)
-    previous, following = intake.neighbours(draft, current)
-    returning_to_review = request.POST.get("return_to") == "review" or request.GET.get("return_to") == "review"
-
+    form = None
     if request.method == "POST":
-        action = request.POST.get("action", "continue")
-        if action in ("back", "save_later"):
-            intake.save_partial(current, draft, request.POST)
-            if action == "save_later":
-                return redirect("requests_app:saved")
-            return redirect("requests_app:step", slug=previous.slug) if previous else redirect("requests_app:home")
-        form = current.form(draft, data=request.POST)
-        if form.is_valid():
-            draft = intake.save_step(current, draft, form, request_ip=client_ip(request))
-            if returning_to_review:
-                return redirect("requests_app:review")
-            if not draft.resume_email and not family_session.link_offered(request.session):
-                family_session.mark_link_offered(request.session, then=following.slug if following else "review")
-                return redirect("requests_app:save_progress")
-            return redirect("requests_app:step", slug=following.slug) if following else redirect("requests_app:review")
-    else:
+        next_url, form = step_page.handle_post(request, draft, current)
+        if next_url:
+            return redirect(next_url)
+    if form is None:
         form = current.form(draft)
-
-    steps = intake.steps_for(draft)
-    return render(
-        request,
-        "requests_app/step.html",
-        {
-            "draft": draft,
-            "step": current,
-            "form": form,
-            "steps": steps,
-            "step_number": steps.index(current) + 1,
-            "previous": previous,
-            "returning_to_review": returning_to_review,
-        },
-    )
+    return render(request, "requests_app/step.html", step_page.context(request, draft, current, form))
 
 
 @draft_required
@@ -183,7 +155,7 @@ def confirmation(request):
 @ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_RESUME, block=True)
 def resume(request):
     """Exchange the emailed token for a session, then leave the URL that carries it at once."""
-    found = SecondOpinionRequest.objects.by_resume_token(request.GET.get("t", ""))
+    found = tokens.check_token(request.GET.get("t", ""))
     if found is None:
         return render(request, "requests_app/link_invalid.html", status=404)
     family_session.hold_resume_candidate(request.session, found)
@@ -193,8 +165,7 @@ def resume(request):
 @ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_RESUME, method="POST", block=True)
 def resume_confirm(request):
     """Before any saved answer is shown in a new browser, the visitor confirms the child's date of birth."""
-    pk = family_session.resume_candidate_id(request.session)
-    found = SecondOpinionRequest.objects.filter(pk=pk).exclude(resume_token_hash="").first() if pk else None
+    found = tokens.still_open(family_session.resume_candidate_id(request.session))
     if found is None:
         return render(request, "requests_app/link_invalid.html", status=404)
     if found.child_birth_date is None:
@@ -203,10 +174,7 @@ def resume_confirm(request):
     if request.method == "POST" and form.is_valid():
         if found.birth_date_matches(form.cleaned_data["birth_date"]):
             return _open_request(request, found)
-        found.resume_failed_attempts += 1
-        found.save(update_fields=["resume_failed_attempts"])
-        if found.resume_failed_attempts >= settings.RESUME_MAX_BIRTH_DATE_ATTEMPTS:
-            found.revoke_resume_token()
+        if tokens.record_wrong_birth_date(found):
             family_session.forget_resume_candidate(request.session)
             return render(request, "requests_app/link_invalid.html", {"too_many_attempts": True}, status=403)
         form.add_error("birth_date", _("That date of birth does not match our records. Please try again."))
@@ -215,9 +183,7 @@ def resume_confirm(request):
 
 def _open_request(request, found):
     family_session.open_request(request.session, found)
-    if found.resume_failed_attempts:
-        found.resume_failed_attempts = 0
-        found.save(update_fields=["resume_failed_attempts"])
+    tokens.clear_wrong_birth_dates(found)
     if not found.is_draft:
         # After submission the link opens the family's status page (requests_app/status_views.py).
         return redirect("requests_app:status")

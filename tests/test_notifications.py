@@ -22,8 +22,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from requests_app import intake, notifications
-from requests_app.models import Notification, SecondOpinionRequest
+from requests_app import intake, notifications, tokens
+from requests_app.models import Notification
+from requests_app.notifications import outbox
 from tests.factories import CompleteDraftFactory, PhysicianDraftFactory, SubmittedRequestFactory
 from tests.fixtures.celery_worker import point_celery_at
 from tests.fixtures.ports import free_port
@@ -114,7 +115,7 @@ def test_records_requested_email_carries_a_fresh_resume_link_that_never_reaches_
     link = re.search(r"https://portal\.test/resume/\?t=(\S+)", message.body)
     assert link, message.body
     token = parse_qs(urlparse(link.group(0)).query)["t"][0]
-    assert SecondOpinionRequest.objects.by_resume_token(token) == request_obj
+    assert tokens.check_token(token) == request_obj
     request_obj.refresh_from_db()
     assert request_obj.resume_token_hash != old_hash
     row.refresh_from_db()
@@ -228,7 +229,7 @@ def test_requeue_takes_rows_pending_too_long_and_gives_failing_rows_more_time(db
     failed = row(500, attempts=10, state=State.FAILED)
     backing_off = row(400, attempts=3)  # waits 480 s; older than every due row, it must not hold them up
     queued = []
-    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids) or len(ids))
+    monkeypatch.setattr(outbox, "enqueue", lambda ids: queued.extend(ids) or len(ids))
 
     notifications.requeue_pending(now=now)
 

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from requests_app import tokens
 from requests_app.models import SecondOpinionRequest
 
 from . import answers, flow
@@ -52,7 +53,7 @@ def test_resume_link_restores_draft_in_new_browser_at_the_step_where_they_stoppe
 
 def test_wrong_birth_date_is_refused_and_repeated_failures_close_the_link(client):
     draft = CompleteDraftFactory()
-    token = draft.issue_resume_token()
+    token = tokens.make_token(draft)
     client.get(f"/resume/?t={token}")
     for _ in range(4):
         response = client.post("/resume/confirm/", {"birth_date": "2001-01-01"})
@@ -66,7 +67,7 @@ def test_wrong_birth_date_is_refused_and_repeated_failures_close_the_link(client
 
 @pytest.mark.parametrize("token", ["tampered-token", "x" * 43, "", "a" * 500])
 def test_a_tampered_or_unknown_token_gets_a_plain_not_valid_page(client, token):
-    CompleteDraftFactory().issue_resume_token()
+    tokens.make_token(CompleteDraftFactory())
     response = client.get(f"/resume/?t={token}")
     assert response.status_code == 404
     assert "This link is not valid or has expired" in response.content.decode()
@@ -74,7 +75,7 @@ def test_a_tampered_or_unknown_token_gets_a_plain_not_valid_page(client, token):
 
 def test_an_expired_link_is_not_valid(client):
     draft = CompleteDraftFactory()
-    token = draft.issue_resume_token()
+    token = tokens.make_token(draft)
     SecondOpinionRequest.objects.filter(pk=draft.pk).update(
         resume_token_created_at=timezone.now() - datetime.timedelta(days=31)
     )
@@ -83,14 +84,15 @@ def test_an_expired_link_is_not_valid(client):
 
 def test_only_the_token_hash_is_stored(client):
     draft = CompleteDraftFactory()
-    token = draft.issue_resume_token()
+    token = tokens.make_token(draft)
     draft.refresh_from_db()
     assert token not in draft.resume_token_hash and len(draft.resume_token_hash) == 64
+    assert draft.resume_token_hash == tokens.hash_token(token)
 
 
 def test_a_new_link_invalidates_the_old_one(client):
     draft = CompleteDraftFactory()
-    old = draft.issue_resume_token()
+    old = tokens.make_token(draft)
     client.post("/resume/request-link/", {"email": draft.guardian_email})
     assert client.get(f"/resume/?t={old}").status_code == 404
     new = link_from(mail.outbox[-1])
@@ -111,7 +113,7 @@ def test_requesting_a_lost_link_does_not_reveal_whether_the_address_has_a_draft(
 
 def test_the_resume_link_of_a_submitted_request_opens_it_without_a_new_submission(client):
     submitted = SubmittedRequestFactory()
-    token = submitted.issue_resume_token()
+    token = tokens.make_token(submitted)
     client.get(f"/resume/?t={token}")
     response = client.post("/resume/confirm/", {"birth_date": submitted.child_birth_date.isoformat()})
     assert response.status_code == 302
@@ -130,3 +132,37 @@ def test_starting_requests_is_rate_limited(client):
     statuses = [client.post("/request/start/", {"role": "guardian"}).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
     assert SecondOpinionRequest.objects.count() == 2
+
+
+def test_a_token_opens_its_request_until_a_newer_one_is_issued_or_it_is_revoked():
+    draft = CompleteDraftFactory()
+    first = tokens.make_token(draft)
+    assert tokens.check_token(first) == draft
+    second = tokens.make_token(draft)
+    assert tokens.check_token(first) is None
+    assert tokens.check_token(second) == draft
+    tokens.revoke_token(draft)
+    assert tokens.check_token(second) is None
+    assert tokens.still_open(draft.pk) is None
+
+
+@override_settings(RESUME_LINK_MAX_AGE_DAYS=30)
+def test_a_token_is_checked_against_its_max_age():
+    draft = CompleteDraftFactory()
+    token = tokens.make_token(draft)
+    issued = SecondOpinionRequest.objects.filter(pk=draft.pk)
+    issued.update(resume_token_created_at=timezone.now() - datetime.timedelta(days=29, hours=23))
+    assert tokens.check_token(token) == draft
+    issued.update(resume_token_created_at=timezone.now() - datetime.timedelta(days=30, minutes=1))
+    assert tokens.check_token(token) is None
+
+
+@override_settings(RESUME_MAX_BIRTH_DATE_ATTEMPTS=3)
+def test_too_many_wrong_birth_dates_revoke_the_token_and_a_right_one_resets_the_count():
+    draft = CompleteDraftFactory()
+    token = tokens.make_token(draft)
+    assert tokens.record_wrong_birth_date(draft) is False
+    tokens.clear_wrong_birth_dates(draft)
+    assert SecondOpinionRequest.objects.get(pk=draft.pk).resume_failed_attempts == 0
+    assert [tokens.record_wrong_birth_date(draft) for _ in range(3)] == [False, False, True]
+    assert tokens.check_token(token) is None

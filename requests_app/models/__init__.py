@@ -22,7 +22,7 @@ from .choices import (
 )
 from .documents import Document, DocumentStatus
 from .notifications import Notification
-from .request import SecondOpinionRequest, age_on, hash_token, new_reference
+from .request import SecondOpinionRequest, age_on, new_reference
 from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
 
 __all__ = [
@@ -53,6 +53,5 @@ __all__ = [
     "VisitPreference",
     "YesNoUnsure",
     "age_on",
-    "hash_token",
     "new_reference",
 ]

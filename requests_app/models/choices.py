@@ -15,6 +15,10 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+#: Statuses that end a request: the family can no longer send records to it.
+CLOSED_STATUSES = (Status.COMPLETED, Status.DECLINED, Status.WITHDRAWN)
+
+
 class SubmitterRole(models.TextChoices):
     GUARDIAN = "guardian", _("Parent or guardian")
     PHYSICIAN = "physician", _("Referring physician")

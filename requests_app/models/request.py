@@ -5,10 +5,9 @@ which answers are required is decided by the step forms (requests_app/forms.py),
 review page and the step validation can never disagree.
 """
 
-import hashlib
 import secrets
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -44,11 +43,6 @@ def new_reference():
     return f"SO-{chars[:4]}-{chars[4:]}"
 
 
-def hash_token(token):
-    """The stored form of a resume token: its SHA-256, so a database leak opens no draft."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def age_on(birth_date, today):
     """Completed years of age on a given day."""
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
@@ -60,13 +54,6 @@ class SecondOpinionRequestQuerySet(models.QuerySet):
 
     def submitted(self):
         return self.exclude(status=Status.DRAFT)
-
-    def by_resume_token(self, token):
-        """The request a still-valid resume token opens, or None."""
-        if not token or len(token) > 100:
-            return None
-        oldest = timezone.now() - timedelta(days=settings.RESUME_LINK_MAX_AGE_DAYS)
-        return self.filter(resume_token_hash=hash_token(token), resume_token_created_at__gte=oldest).first()
 
     def with_resume_email(self, email):
         return self.filter(models.Q(resume_email__iexact=email) | models.Q(guardian_email__iexact=email))
@@ -89,7 +76,7 @@ class SecondOpinionRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_requests"
     )
 
-    # --- resume link (DESIGN §4): only the token's hash is stored -------------------
+    # --- resume link (requests_app/tokens.py): only the token's hash is stored -----
     resume_email = models.EmailField(_("email for your saved-request link"), blank=True)
     resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     resume_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -252,22 +239,6 @@ class SecondOpinionRequest(models.Model):
         if not self.child_birth_date:
             return None
         return age_on(self.child_birth_date, today or timezone.localdate())
-
-    def issue_resume_token(self):
-        """Start a new resume link: return the token once and store only its hash (old links stop working)."""
-        token = secrets.token_urlsafe(32)
-        self.resume_token_hash = hash_token(token)
-        self.resume_token_created_at = timezone.now()
-        self.resume_failed_attempts = 0
-        self.save(
-            update_fields=["resume_token_hash", "resume_token_created_at", "resume_failed_attempts", "updated_at"]
-        )
-        return token
-
-    def revoke_resume_token(self):
-        self.resume_token_hash = ""
-        self.resume_token_created_at = None
-        self.save(update_fields=["resume_token_hash", "resume_token_created_at", "updated_at"])
 
     def birth_date_matches(self, value: date):
         return self.child_birth_date is not None and self.child_birth_date == value

@@ -1,50 +1,32 @@
-"""What is sent to whom: the outbox rows, their delivery, and the emails and webhook themselves.
+"""The outbox: every notification is first a ``Notification`` row written in the caller's transaction;
+after commit a Celery task delivers it, and the periodic re-queue catches rows the broker never got.
 
-Every notification is first an outbox row (``Notification``) written in the caller's transaction;
-after commit a Celery task delivers it (DESIGN §4). Staff messages and the webhook carry no health
-information: reference, urgency, role, times, counts and a link.
-
-Public API for other modules: ``queue_submission_notifications`` (intake), ``queue_family_notification``
-and ``queue_staff_notification`` (workflow, uploads).
+Staff messages and the webhook carry no health information: reference, urgency, role, times, counts
+and a link.
 """
 
-import hashlib
-import hmac
 import json
 import logging
 import smtplib
-import time
 import urllib.error
-import urllib.request
 from datetime import timedelta
-from email.utils import parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from .models import Notification, Status
+from ..models import Notification
+from .emails import PHYSICIAN, send_notification_email
+from .webhook import WebhookRefused, send_webhook
 
 logger = logging.getLogger(__name__)
 
 Kind = Notification.Kind
 FAMILY_KINDS = frozenset({Kind.RECORDS_REQUESTED, Kind.STATUS_CHANGED})
 STAFF_KINDS = frozenset({Kind.RECORDS_UPLOADED})
-WEBHOOK_EVENT = "request.submitted"
-#: Context of a row addressed to the referring physician: English, whatever the family's language.
-PHYSICIAN = {"audience": "physician"}
 MAX_BACKOFF_DOUBLINGS = 12  # the re-queue's wait stops growing after this many failed attempts
-
-
-class WebhookRefused(Exception):
-    """The webhook endpoint answered with a status other than 2xx."""
-
 
 # Failures worth another attempt: the mail server or the webhook endpoint is down, slow or says "later".
 RETRYABLE_ERRORS = (smtplib.SMTPException, OSError, WebhookRefused, TimeoutError, SoftTimeLimitExceeded)
@@ -161,7 +143,7 @@ def enqueue(notification_ids):
 
     The rows are safe in the database either way.
     """
-    from . import tasks  # tasks imports this module
+    from .. import tasks  # tasks imports this package
 
     for position, pk in enumerate(notification_ids):
         exc = _publish(tasks.deliver_notification, (pk,))
@@ -181,7 +163,7 @@ def send_resume_link_soon(request_id):
     Resume links have no outbox row (a fresh token is issued when the task runs), so the fallback is to
     send from the web process. Returns False only when even that failed, for the view to say so.
     """
-    from . import tasks  # tasks imports this module
+    from .. import tasks  # tasks imports this package
 
     exc = _publish(tasks.send_resume_link, (request_id,))
     if exc is None:
@@ -267,6 +249,14 @@ def deliver(notification_id):
         raise
 
 
+def _send(notification):
+    """Send one row's message: the webhook event, or the email for its kind."""
+    if notification.kind == Kind.WEBHOOK:
+        send_webhook(notification)
+    else:
+        send_notification_email(notification)
+
+
 def record_failed_attempt(notification_id, exc, final=False):
     """Count a failed attempt; mark the row failed when it is final or the attempts are used up. True if failed."""
     error = describe_error(exc)
@@ -308,186 +298,3 @@ def describe_error(exc):
     if isinstance(exc, OSError) and exc.errno:
         return f"{name} errno {exc.errno}"
     return name
-
-
-def _send(notification):
-    """Send one row's message: the webhook event, or the email for its kind."""
-    if notification.kind == Kind.WEBHOOK:
-        send_webhook(notification)
-        return
-    template, context, language = email_for(notification)
-    send_email(template, context, notification.recipients, language=language, message_id=message_id(notification))
-
-
-def email_for(notification):
-    """(template, context, language) of the email a row sends; staff emails are in English."""
-    request_obj = notification.request
-    kind = notification.kind
-    extra = notification.context or {}
-    if kind == Kind.SCHEDULING_TEAM:
-        context = {"req": request_obj, "admin_url": admin_url(request_obj), "documents": document_counts(request_obj)}
-        return "scheduling_team", context, "en"
-    if kind == Kind.RECORDS_UPLOADED:
-        context = {
-            "req": request_obj,
-            "admin_url": admin_url(request_obj),
-            "count": extra.get("count"),
-            "documents": document_counts(request_obj),
-        }
-        return "records_uploaded", context, "en"
-    language = "en" if extra.get("audience") == PHYSICIAN["audience"] else family_language(request_obj)
-    if kind == Kind.SUBMISSION_CONFIRMATION:
-        follow_url = f"{settings.SITE_URL}{reverse('requests_app:request_link')}"  # no token: nothing to leak
-        return "confirmation", {"req": request_obj, "follow_url": follow_url}, language
-    if kind == Kind.RECORDS_REQUESTED:
-        # A fresh link to the family's request, issued here so the token never passes the broker or the row.
-        context = {
-            "req": request_obj,
-            "link": resume_link(request_obj.issue_resume_token()),
-            "days": settings.RESUME_LINK_MAX_AGE_DAYS,
-            "categories": category_labels(extra.get("categories", [])),
-            "message": extra.get("message", ""),
-        }
-        return "records_requested", context, language
-    if kind == Kind.STATUS_CHANGED:
-        status = extra.get("status") or request_obj.status
-        context = {"req": request_obj, "status": status_label(status), "message": extra.get("message", "")}
-        if status == Status.SCHEDULED and request_obj.visit_scheduled_for:
-            context["visit_at"] = request_obj.visit_scheduled_for
-            context["visit_format"] = request_obj.get_visit_format_display()
-        return "status_changed", context, language
-    raise ValueError(f"unknown notification kind {kind}")
-
-
-def message_id(notification):
-    """The same Message-ID for every attempt at one row, so a mail system can drop a repeat."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "portal.invalid"
-    return f"<notification-{notification.pk}.{notification.created_at:%Y%m%d%H%M%S}@{domain}>"
-
-
-# --- emails -----------------------------------------------------------------------------------
-
-
-def send_resume_link(draft, token):
-    """Email the family a link to their saved request (the token appears only in this email)."""
-    context = {"link": resume_link(token), "days": settings.RESUME_LINK_MAX_AGE_DAYS, "req": draft}
-    send_email("resume_link", context, [draft.contact_email], language=family_language(draft))
-
-
-def resume_link(token):
-    return f"{settings.SITE_URL}{reverse('requests_app:resume')}?t={token}"
-
-
-def send_email(template, context, recipients, language="en", message_id=None):
-    """Render ``emails/<template>.subject.txt/.txt/.html`` in the recipient's language and send it."""
-    with translation.override(language):
-        context = {"center": center_context(), "site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
-    headers = {"Message-ID": message_id} if message_id else None
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(recipients), headers=headers)
-    message.attach_alternative(html, "text/html")
-    message.send()
-
-
-def family_language(request_obj):
-    """The family's preferred language where the portal has a translation, else English."""
-    available = {code for code, _name in settings.LANGUAGES}
-    return request_obj.preferred_language if request_obj.preferred_language in available else "en"
-
-
-def center_context():
-    return {
-        "name": settings.CENTER_NAME,
-        "phone": settings.CENTER_PHONE,
-        "email": settings.CENTER_EMAIL,
-        "hours": settings.CENTER_HOURS,
-    }
-
-
-def admin_url(request_obj):
-    return settings.SITE_URL + reverse("admin:requests_app_secondopinionrequest_change", args=[request_obj.pk])
-
-
-def document_counts(request_obj):
-    """{category label: count} of the request's live documents."""
-    from django.db.models import Count
-
-    from .models import DocumentCategory
-
-    labels = dict(DocumentCategory.choices)
-    rows = request_obj.documents.live().values("category").annotate(n=Count("pk")).order_by("category")
-    return {labels.get(row["category"], row["category"]): row["n"] for row in rows}
-
-
-def category_labels(categories):
-    from .models import DocumentCategory
-
-    labels = dict(DocumentCategory.choices)
-    return [labels.get(c, c) for c in categories if isinstance(c, str)]
-
-
-def status_label(value):
-    return dict(Status.choices).get(value, value)
-
-
-# --- webhook ----------------------------------------------------------------------------------
-
-
-def webhook_payload(notification, timestamp):
-    """The event a webhook receives: identifiers, urgency, role, time and a link; no health information."""
-    request_obj = notification.request
-    return {
-        "id": f"notification-{notification.pk}",
-        "event": WEBHOOK_EVENT,
-        "timestamp": timestamp,
-        "reference": request_obj.reference,
-        "urgency": request_obj.urgency,
-        "submitter_role": request_obj.submitter_role,
-        "submitted_at": request_obj.submitted_at.isoformat() if request_obj.submitted_at else None,
-        "admin_url": admin_url(request_obj),
-    }
-
-
-def sign_webhook_body(body, secret):
-    """``sha256=<hex>``: HMAC-SHA256 of the raw request body with the shared secret."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect would turn the POST into a GET without the event: treat it as a refusal instead."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_webhook_opener = urllib.request.build_opener(_RefuseRedirects)
-
-
-def send_webhook(notification):
-    """POST the signed event; anything but a 2xx answer raises, so the task retries."""
-    url = settings.NOTIFICATION_WEBHOOK_URL
-    if not url:
-        logger.info("webhook notification %s skipped: NOTIFICATION_WEBHOOK_URL is not set", notification.pk)
-        return
-    if not settings.NOTIFICATION_WEBHOOK_SECRET:
-        raise ImproperlyConfigured("NOTIFICATION_WEBHOOK_SECRET must be set to sign webhook events")
-    timestamp = int(time.time())
-    body = json.dumps(webhook_payload(notification, timestamp), separators=(",", ":")).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "second-opinion-portal",
-        "X-Portal-Event": WEBHOOK_EVENT,
-        "X-Portal-Delivery": f"notification-{notification.pk}",
-        "X-Portal-Timestamp": str(timestamp),
-        "X-Portal-Signature": sign_webhook_body(body, settings.NOTIFICATION_WEBHOOK_SECRET),
-    }
-    http_request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (URL is a setting)
-    try:
-        with _webhook_opener.open(http_request, timeout=settings.NOTIFICATION_WEBHOOK_TIMEOUT) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        raise WebhookRefused(exc.code) from None
-    if not 200 <= status < 300:
-        raise WebhookRefused(status)

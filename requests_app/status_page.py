@@ -1,0 +1,34 @@
+"""What the family's status page shows: status in plain words, history, open records requests, upload areas."""
+
+from . import uploads, workflow
+from .models import DocumentCategory, SecondOpinionRequest, Status
+
+
+def request_for(pk):
+    """The submitted request with what the page reads prefetched, or None."""
+    if not pk:
+        return None
+    return (
+        SecondOpinionRequest.objects.submitted()
+        .prefetch_related("status_changes", "records_requests", "documents")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def context(found):
+    """The status template's context for one submitted request."""
+    labels = dict(DocumentCategory.choices)
+    open_requests = [r for r in found.records_requests.all() if r.fulfilled_at is None]
+    asked = list(dict.fromkeys(c for r in open_requests for c in r.categories if c in labels))
+    can_upload = uploads.accepts_uploads(found)
+    return {
+        "req": found,
+        "status_text": workflow.FAMILY_STATUS_TEXT.get(found.status, ""),
+        "history": workflow.family_history(found),
+        "visit": workflow.visit_description(found) if found.status == Status.SCHEDULED else "",
+        "open_requests": [
+            {"row": r, "categories": [labels[c] for c in r.categories if c in labels]} for r in open_requests
+        ],
+        "upload_areas": [uploads.upload_area(found, c, context="status") for c in asked] if can_upload else [],
+    }
