@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
-from .models import CoverageType, Reason, SecondOpinionRequest, SubmitterRole
+from .models import AVAILABILITY_FIELDS, CoverageType, Reason, SecondOpinionRequest, SubmitterRole
 from .widgets import FastSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -363,7 +363,7 @@ class ConfirmBirthDateForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-# --- Records (DESIGN §2 item 10): the files themselves arrive through uploads.py -------------
+# --- Records: the files themselves arrive through requests_app/uploads/ ----------------------
 
 
 class UploadArea:
@@ -382,13 +382,6 @@ class UploadArea:
 
 
 class RecordsForm(StepForm):
-    #: category -> the availability answer that says "the files are uploaded here"
-    AVAILABILITY_FIELDS = {
-        "scans": "scans_availability",
-        "slides": "slides_availability",
-        "reports": "reports_availability",
-        "treatment_plan": "treatment_plan_availability",
-    }
     required_fields = tuple(AVAILABILITY_FIELDS.values())
     intro = _(
         "Upload what you have now; you can add the rest later. Large files such as a CD of MRI images "
@@ -466,7 +459,7 @@ class RecordsForm(StepForm):
 
         cleaned = super().clean()
         documents = self.instance.documents.all() if self.instance.pk else None
-        for category, name in self.AVAILABILITY_FIELDS.items():
+        for category, name in AVAILABILITY_FIELDS.items():
             if cleaned.get(name) != "uploaded" or self.lenient:
                 continue
             in_category = documents.filter(category=category) if documents is not None else None

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from requests_app import cleanup, family_session, sniffing, tasks, uploads
+from requests_app import cleanup, family_session, tasks, uploads
 from requests_app.models import Document, DocumentStatus, RecordsRequest, SecondOpinionRequest
+from requests_app.uploads import sniffing
 
 from .factories import CompleteDraftFactory, SubmittedRequestFactory
 from .sessions import open_draft
