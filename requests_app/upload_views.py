@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import uploads
+from . import storage, uploads
 from .models import Document, DocumentStatus
 
 
@@ -102,11 +102,10 @@ def local_part(request, public_id, number):
         length = -1
     if length <= 0 or length > document.part_size:
         return HttpResponse("A part must not be empty or larger than the part size.", status=400)
-    backend = uploads.get_backend()
-    if not isinstance(backend, uploads.LocalUploadBackend):
+    if storage.uses_s3():
         raise Http404("No such upload")
     try:
-        backend.write_part(document, number, request, length)
+        uploads.get_backend().write_part(document, number, request, length)
     except uploads.UploadRefused as refusal:
         return HttpResponse(refusal.message, status=refusal.status, content_type="text/plain")
     response = HttpResponse(status=200)
