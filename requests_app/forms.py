@@ -5,13 +5,15 @@ so "what is missing" has one definition. ``lenient=True`` lets "Back" and "Save 
 later" keep every valid answer without insisting on the required ones.
 """
 
+from functools import cached_property
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
-from .models import AVAILABILITY_FIELDS, CoverageType, Reason, SecondOpinionRequest, SubmitterRole
+from .models import AVAILABILITY_FIELDS, CoverageType, DocumentCategory, Reason, SecondOpinionRequest, SubmitterRole
 from .widgets import FastSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -375,10 +377,17 @@ class UploadArea:
     def render(self, form, context, template_pack=None, **kwargs):
         from django.template.loader import render_to_string
 
-        from . import uploads
-
-        area = uploads.upload_area(form.instance, self.category, context="intake")
+        area = form.upload_areas[self.category]
         return render_to_string("requests_app/partials/upload_area.html", {**context.flatten(), "area": area})
+
+
+class UploadClient:
+    """A crispy layout object that renders, once, the upload client's configuration and script."""
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        from .templatetags.uploads import upload_client
+
+        return upload_client(context, form.upload_areas.values())
 
 
 class RecordsForm(StepForm):
@@ -452,7 +461,16 @@ class RecordsForm(StepForm):
                 css_class="records-category",
             ),
             Fieldset("", UploadArea("insurance_card"), css_class="records-category"),
+            UploadClient(),
         )
+
+    @cached_property
+    def upload_areas(self):
+        """{category: what its upload area shows}, built once for the areas and the client's configuration."""
+        from . import uploads
+
+        categories = [*AVAILABILITY_FIELDS, DocumentCategory.INSURANCE_CARD]
+        return {str(c): uploads.upload_area(self.instance, c, context="intake") for c in categories}
 
     def clean(self):
         from .models import DocumentStatus

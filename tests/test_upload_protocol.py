@@ -218,14 +218,8 @@ def test_a_rejected_file_stays_listed_with_its_reason_after_a_reload_until_remov
     def listed_on_the_records_page():
         page = client.get("/request/records/")
         assert page.status_code == 200
-        scripts = re.findall(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', page.content.decode(), re.S)
-        return [
-            d
-            for documents in map(json.loads, scripts)
-            if isinstance(documents, list)
-            for d in documents
-            if isinstance(d, dict)
-        ]
+        (config,) = re.findall(r'<script id="upload-config" type="application/json">(.*?)</script>', page.text, re.S)
+        return [d for area in json.loads(config)["areas"].values() for d in area["documents"]]
 
     (shown,) = [d for d in listed_on_the_records_page() if d["id"] == rejected["id"]]
     assert shown["status"] == "rejected" and "PDF document" in shown["rejection_reason"]

@@ -1,9 +1,12 @@
 """The records step with uploads: answers must match the files, the review page groups them, limits count live files."""
 
+import json
+import re
+
 import pytest
 from django.test import Client
 
-from requests_app.models import DocumentStatus
+from requests_app.models import AVAILABILITY_FIELDS, DocumentStatus
 
 from .factories import CompleteDraftFactory, DocumentFactory
 from .sessions import open_draft
@@ -68,3 +71,15 @@ def test_the_file_limit_counts_uploading_and_uploaded_files_not_rejected_or_remo
     assert uploader.start("IM0001", dicom_bytes(4096)).status_code == 201
     refused = uploader.start("IM0002", dicom_bytes(4096))
     assert refused.status_code == 400 and "already has 2 files" in refused.json()["error"]
+
+
+def test_the_upload_client_reads_one_configuration_with_the_servers_category_map(s3):
+    client = open_draft(Client(), CompleteDraftFactory())
+    page = client.get("/request/records/").text
+
+    (config,) = re.findall(r'<script id="upload-config" type="application/json">(.*?)</script>', page, re.S)
+    config = json.loads(config)
+    assert config["availabilityFields"] == {str(c): field for c, field in AVAILABILITY_FIELDS.items()}
+    assert set(config["areas"]) == {"scans", "slides", "reports", "treatment_plan", "insurance_card"}
+    assert config["areas"]["scans"]["types"] == ["dicom", "zip", "jpeg", "png"]
+    assert page.count("js/uploads/records_step.js") == 1

@@ -10,7 +10,7 @@
 
 from .access import accepts_uploads, owned_document, upload_owner, upload_owners
 from .backends import LocalUploadBackend, S3UploadBackend, StoredPart, get_backend
-from .display import describe_document, document_summary, review_lines, upload_area
+from .display import client_config, describe_document, document_summary, review_lines, upload_area
 from .errors import UploadRefused
 from .policy import (
     accepted_extensions,
@@ -44,6 +44,7 @@ __all__ = [
     "accepts_files_without_extension",
     "accepts_uploads",
     "choose_part_size",
+    "client_config",
     "complete_upload",
     "declared_type_acceptable",
     "describe_accepted",

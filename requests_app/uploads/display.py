@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import DocumentCategory, DocumentStatus, ReportType
+from ..models import AVAILABILITY_FIELDS, DocumentCategory, DocumentStatus, ReportType
 from . import sniffing
 from .policy import (
     accepted_extensions,
@@ -140,11 +140,29 @@ def upload_area(request_obj, category, context="intake", with_heading=None):
         "extensions": extensions,
         "allows_no_extension": accepts_files_without_extension(category),
         "accepted_types": accepted_types(category),
-        "max_file_bytes": settings.UPLOAD_MAX_FILE_BYTES,
-        "max_file_label": human_size(settings.UPLOAD_MAX_FILE_BYTES),
         "folder_picker": category == DocumentCategory.SCANS,
         "report_types": ReportType.choices if category == DocumentCategory.REPORTS else [],
         "documents": documents,
         "context": context,
-        "start_url": reverse("requests_app:upload_start"),
+    }
+
+
+def client_config(areas, csrf_token):
+    """The upload client's whole configuration for one page: static/js/uploads/ reads it from #upload-config."""
+    return {
+        "startUrl": reverse("requests_app:upload_start"),
+        "csrfToken": str(csrf_token),
+        "context": areas[0]["context"] if areas else "intake",
+        "maxFileBytes": settings.UPLOAD_MAX_FILE_BYTES,
+        "availabilityFields": {str(category): field for category, field in AVAILABILITY_FIELDS.items()},
+        "areas": {
+            area["category"]: {
+                "acceptedText": str(area["accepted_text"]),
+                "extensions": area["extensions"],
+                "types": area["accepted_types"],
+                "allowsNoExtension": area["allows_no_extension"],
+                "documents": area["documents"],
+            }
+            for area in areas
+        },
     }
