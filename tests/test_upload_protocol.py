@@ -16,7 +16,7 @@ from requests_app.models import Document, DocumentStatus
 
 from .factories import CompleteDraftFactory
 from .sessions import open_draft
-from .upload_client import Uploader
+from .upload_client import Uploader, store_records_locally
 from .upload_samples import MiB, dicom_bytes, pdf_bytes, zip_bytes
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +28,7 @@ def backend(request, settings, tmp_path):
     if request.param == "s3":
         request.getfixturevalue("s3_storage")
     else:
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-        }
+        store_records_locally(settings, tmp_path)
     return request.param
 
 

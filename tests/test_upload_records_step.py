@@ -10,7 +10,7 @@ from requests_app.models import AVAILABILITY_FIELDS, DocumentStatus
 
 from .factories import CompleteDraftFactory, DocumentFactory
 from .sessions import open_draft
-from .upload_client import Uploader
+from .upload_client import Uploader, store_records_locally
 from .upload_samples import MiB, dicom_bytes
 
 pytestmark = pytest.mark.django_db
@@ -57,10 +57,7 @@ def test_review_groups_a_folder_of_dicom_files_by_series(s3):
 
 
 def test_the_file_limit_counts_uploading_and_uploaded_files_not_rejected_or_removed(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
+    store_records_locally(settings, tmp_path)
     settings.UPLOAD_MAX_FILES_PER_REQUEST = 2
     draft = CompleteDraftFactory()
     DocumentFactory(request=draft, status=DocumentStatus.UPLOADED)

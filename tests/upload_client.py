@@ -58,6 +58,14 @@ class Uploader:
         return self.complete(document)
 
 
+def store_records_locally(settings, location):
+    """Records on local disk under ``location`` (the embedded default) instead of S3."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
+    }
+
+
 def status_page_client(submitted):
     """A browser that opened the submitted request's status page (through the resume link)."""
     client = Client()
