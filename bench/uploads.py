@@ -7,7 +7,7 @@ worker process with threads, DEBUG off, SQLite in /tmp) and this script as the c
 For each file size, in one run:
 
 (a) portal: POST start, POST for presigned part URLs, PUT the parts straight to S3 from this process
-    (``--parallel`` at a time, as static/js/uploads.js does), POST complete (ListParts, size check,
+    (``--parallel`` at a time, as static/js/uploads/protocol.js does), POST complete (ListParts, size check,
     ranged-read sniffing). Timed from start to the verified answer.
 (b) proxy: the same file POSTed as multipart/form-data to a Django view that saves it into a
     FileField on the same storage (Django's temporary-file upload handler, then django-storages).

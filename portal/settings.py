@@ -163,7 +163,10 @@ AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True
 AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=300)
 AWS_S3_FILE_OVERWRITE = False
-AWS_S3_OBJECT_PARAMETERS = {"ServerSideEncryption": "AES256"}
+# Server-side encryption of every record object and the bucket default: AES256 (SSE-S3), aws:kms
+# (SSE-KMS, with AWS_S3_SSE_KMS_KEY_ID or the account's default key) or off. Read in requests_app/storage.py.
+AWS_S3_SSE = env.str("AWS_S3_SSE", default="AES256")
+AWS_S3_SSE_KMS_KEY_ID = env.str("AWS_S3_SSE_KMS_KEY_ID", default="")
 AWS_S3_SIGNATURE_VERSION = "s3v4"
 
 if AWS_STORAGE_BUCKET_NAME:
@@ -281,7 +284,7 @@ LOGGING = {
 DEFAULT_EXCEPTION_REPORTER_FILTER = "requests_app.logging.HealthDataReporterFilter"
 ADMINS = [("Portal admins", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
-# --- Records uploads (requests_app/uploads.py; DESIGN §4) -------------------------------
+# --- Records uploads (requests_app/uploads/) --------------------------------------------
 UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=20 * 1000**3)
 UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=50 * 1000**3)
 UPLOAD_MAX_FILES_PER_REQUEST = env.int("UPLOAD_MAX_FILES_PER_REQUEST", default=5000)

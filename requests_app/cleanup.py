@@ -15,19 +15,16 @@ logger = logging.getLogger(__name__)
 def abandoned_drafts(now=None):
     """Drafts nobody has saved for ABANDONED_DRAFT_DAYS that still hold files."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.ABANDONED_DRAFT_DAYS)
-    return (
-        SecondOpinionRequest.objects.drafts().filter(updated_at__lt=cutoff, documents__status__in=_HOLDING).distinct()
+    return SecondOpinionRequest.objects.drafts().filter(
+        updated_at__lt=cutoff, pk__in=Document.objects.live().values("request")
     )
-
-
-_HOLDING = [DocumentStatus.PENDING, DocumentStatus.UPLOADED]
 
 
 def delete_abandoned_draft_files(now=None):
     """Delete the stored files (and pending uploads) of abandoned drafts; the rows stay, marked removed."""
     count = 0
     for draft in abandoned_drafts(now):
-        for document in draft.documents.filter(status__in=_HOLDING).select_related("request"):
+        for document in draft.documents.live().select_related("request"):
             uploads.remove_document(document)
             count += 1
     return count

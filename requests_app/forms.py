@@ -5,13 +5,15 @@ so "what is missing" has one definition. ``lenient=True`` lets "Back" and "Save 
 later" keep every valid answer without insisting on the required ones.
 """
 
+from functools import cached_property
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
-from .models import CoverageType, Reason, SecondOpinionRequest, SubmitterRole
+from .models import AVAILABILITY_FIELDS, CoverageType, DocumentCategory, Reason, SecondOpinionRequest, SubmitterRole
 from .widgets import FastSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -363,7 +365,7 @@ class ConfirmBirthDateForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-# --- Records (DESIGN §2 item 10): the files themselves arrive through uploads.py -------------
+# --- Records: the files themselves arrive through requests_app/uploads/ ----------------------
 
 
 class UploadArea:
@@ -375,20 +377,20 @@ class UploadArea:
     def render(self, form, context, template_pack=None, **kwargs):
         from django.template.loader import render_to_string
 
-        from . import uploads
-
-        area = uploads.upload_area(form.instance, self.category, context="intake")
+        area = form.upload_areas[self.category]
         return render_to_string("requests_app/partials/upload_area.html", {**context.flatten(), "area": area})
 
 
+class UploadClient:
+    """A crispy layout object that renders, once, the upload client's configuration and script."""
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        from .templatetags.uploads import upload_client
+
+        return upload_client(context, form.upload_areas.values())
+
+
 class RecordsForm(StepForm):
-    #: category -> the availability answer that says "the files are uploaded here"
-    AVAILABILITY_FIELDS = {
-        "scans": "scans_availability",
-        "slides": "slides_availability",
-        "reports": "reports_availability",
-        "treatment_plan": "treatment_plan_availability",
-    }
     required_fields = tuple(AVAILABILITY_FIELDS.values())
     intro = _(
         "Upload what you have now; you can add the rest later. Large files such as a CD of MRI images "
@@ -459,14 +461,23 @@ class RecordsForm(StepForm):
                 css_class="records-category",
             ),
             Fieldset("", UploadArea("insurance_card"), css_class="records-category"),
+            UploadClient(),
         )
+
+    @cached_property
+    def upload_areas(self):
+        """{category: what its upload area shows}, built once for the areas and the client's configuration."""
+        from . import uploads
+
+        categories = [*AVAILABILITY_FIELDS, DocumentCategory.INSURANCE_CARD]
+        return {str(c): uploads.upload_area(self.instance, c, context="intake") for c in categories}
 
     def clean(self):
         from .models import DocumentStatus
 
         cleaned = super().clean()
         documents = self.instance.documents.all() if self.instance.pk else None
-        for category, name in self.AVAILABILITY_FIELDS.items():
+        for category, name in AVAILABILITY_FIELDS.items():
             if cleaned.get(name) != "uploaded" or self.lenient:
                 continue
             in_category = documents.filter(category=category) if documents is not None else None

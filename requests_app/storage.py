@@ -3,12 +3,49 @@
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import storages
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
+SSE_CHOICES = ("AES256", "aws:kms", "off")
+
+
+def records_storage():
+    """The storage that holds the family's records (Django's "default" storage)."""
+    return storages["default"]
+
+
+def uses_s3():
+    """Whether records live in S3 (else on local disk, the embedded default)."""
+    return isinstance(records_storage(), S3Storage)
+
+
+def encryption_parameters():
+    """The S3 request parameters for server-side encryption, from the AWS_S3_SSE setting (one place)."""
+    mode = settings.AWS_S3_SSE
+    if mode not in SSE_CHOICES:
+        raise ImproperlyConfigured(f"AWS_S3_SSE must be one of {', '.join(SSE_CHOICES)}, not {mode!r}.")
+    if mode == "off":
+        return {}
+    if mode == "aws:kms" and settings.AWS_S3_SSE_KMS_KEY_ID:
+        return {"ServerSideEncryption": mode, "SSEKMSKeyId": settings.AWS_S3_SSE_KMS_KEY_ID}
+    return {"ServerSideEncryption": mode}
+
+
+def bucket_encryption_rule():
+    """The bucket's default-encryption rule matching AWS_S3_SSE (None when encryption is off)."""
+    parameters = encryption_parameters()
+    if not parameters:
+        return None
+    default = {"SSEAlgorithm": parameters["ServerSideEncryption"]}
+    if "SSEKMSKeyId" in parameters:
+        default["KMSMasterKeyID"] = parameters["SSEKMSKeyId"]
+    return {"Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]}
+
 
 class PrivateRecordsS3Storage(S3Storage):
-    """Private, encrypted, never overwritten; links are signed and expire in minutes."""
+    """Private, encrypted (AWS_S3_SSE), never overwritten; links are signed and expire in minutes."""
 
     default_acl = None
     querystring_auth = True
@@ -16,7 +53,7 @@ class PrivateRecordsS3Storage(S3Storage):
 
     def get_default_settings(self):
         defaults = super().get_default_settings()
-        defaults["object_parameters"] = {"ServerSideEncryption": "AES256"}
+        defaults["object_parameters"] = {**defaults["object_parameters"], **encryption_parameters()}
         defaults["querystring_expire"] = settings.AWS_QUERYSTRING_EXPIRE
         return defaults
 

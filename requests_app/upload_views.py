@@ -1,4 +1,4 @@
-"""The upload protocol's HTTP face (JSON): thin views over uploads.py. See uploads.py for the protocol."""
+"""The upload protocol's HTTP face (JSON): thin views over requests_app/uploads/ (see protocol.py there)."""
 
 import json
 
@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import uploads
+from . import storage, uploads
 from .models import Document, DocumentStatus
 
 
@@ -20,10 +20,6 @@ def _json_body(request):
 
 def _refused(refusal):
     return JsonResponse({"error": refusal.message}, status=refusal.status)
-
-
-def _with_urls(document):
-    return uploads.document_summary(document)
 
 
 def _owned_or_404(request, public_id):
@@ -52,7 +48,7 @@ def start(request):
         document = uploads.start_upload(owner, spec)
     except uploads.UploadRefused as refusal:
         return _refused(refusal)
-    return JsonResponse(_with_urls(document), status=201)
+    return JsonResponse(uploads.document_summary(document), status=201)
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,7 +56,7 @@ def parts(request, public_id):
     """GET: which parts storage holds (for resuming). POST {"parts": [n, ...]}: fresh URLs for those parts."""
     document = _owned_or_404(request, public_id)
     if request.method == "GET":
-        return JsonResponse({**_with_urls(document), "stored": uploads.stored_parts(document)})
+        return JsonResponse({**uploads.document_summary(document), "stored": uploads.stored_parts(document)})
     numbers = _json_body(request).get("parts") or []
     if not isinstance(numbers, list) or not all(isinstance(n, int) for n in numbers):
         return JsonResponse({"error": "Part numbers must be a list of whole numbers."}, status=400)
@@ -78,7 +74,7 @@ def complete(request, public_id):
         document = uploads.complete_upload(document.pk)
     except uploads.UploadRefused as refusal:
         return _refused(refusal)
-    return JsonResponse(_with_urls(document))
+    return JsonResponse(uploads.document_summary(document))
 
 
 @require_POST
@@ -88,7 +84,7 @@ def remove(request, public_id):
         document = uploads.remove_document(document)
     except uploads.UploadRefused as refusal:
         return _refused(refusal)
-    return JsonResponse(_with_urls(document))
+    return JsonResponse(uploads.document_summary(document))
 
 
 @csrf_exempt  # the signed, expiring token in the URL is the credential, as a presigned S3 URL's signature is
@@ -106,11 +102,10 @@ def local_part(request, public_id, number):
         length = -1
     if length <= 0 or length > document.part_size:
         return HttpResponse("A part must not be empty or larger than the part size.", status=400)
-    backend = uploads.get_backend()
-    if not isinstance(backend, uploads.LocalUploadBackend):
+    if storage.uses_s3():
         raise Http404("No such upload")
     try:
-        backend.write_part(document, number, request, length)
+        uploads.get_backend().write_part(document, number, request, length)
     except uploads.UploadRefused as refusal:
         return HttpResponse(refusal.message, status=refusal.status, content_type="text/plain")
     response = HttpResponse(status=200)

@@ -237,7 +237,7 @@ def add_note(request_obj, user, body):
 def records_uploaded(document):
     """A file the family sent after submission arrived: close records requests it answers, tell the coordinator.
 
-    Called by uploads.py once the document is verified. A records request counts as answered when
+    Called by uploads/protocol.py once the document is verified. A records request counts as answered when
     every category it asked for has at least one file uploaded since it was made. Status does not
     change: the coordinator starts the review again when they have looked at the files.
     """

@@ -1,11 +1,12 @@
-"""factory_boy factories: drafts at any stage, complete drafts, submitted requests."""
+"""factory_boy factories: drafts at any stage, complete drafts, submitted requests, documents."""
 
 import datetime
+import uuid
 
 import factory
 from django.utils import timezone
 
-from requests_app.models import SecondOpinionRequest, Status, SubmitterRole
+from requests_app.models import Document, DocumentCategory, DocumentStatus, SecondOpinionRequest, Status, SubmitterRole
 
 
 class DraftFactory(factory.django.DjangoModelFactory):
@@ -78,3 +79,21 @@ class SubmittedRequestFactory(CompleteDraftFactory):
     status = Status.SUBMITTED
     submitted_at = factory.LazyFunction(timezone.now)
     reference = factory.Sequence(lambda n: f"SO-T{n:03d}-{n % 10000:04d}"[:12])
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A document row as a finished upload leaves it (no stored object: use the upload client for that)."""
+
+    class Meta:
+        model = Document
+
+    request = factory.SubFactory(CompleteDraftFactory)
+    category = DocumentCategory.SCANS
+    original_name = factory.Sequence(lambda n: f"IM{n:04d}")
+    declared_size = 4096
+    stored_size = factory.SelfAttribute("declared_size")
+    detected_type = "dicom"
+    storage_key = factory.LazyFunction(lambda: f"records/{uuid.uuid4().hex}/{uuid.uuid4().hex}")
+    part_size = 8 * 1024 * 1024
+    status = DocumentStatus.UPLOADED
+    completed_at = factory.LazyFunction(timezone.now)

@@ -14,7 +14,7 @@ from requests_app.models import InternalNote, Notification, RecordsRequest, Stat
 
 from .factories import SubmittedRequestFactory
 from .staff import COORDINATOR, make_staff
-from .test_upload_protocol import Uploader
+from .upload_client import Uploader
 from .upload_samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,7 @@ from requests_app.models import Document, DocumentStatus
 
 from .browsers import launch_chromium, playwright_session
 from .factories import CompleteDraftFactory
+from .upload_client import store_records_locally
 from .upload_samples import MiB, dicom_bytes, pdf_bytes, zip_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -148,10 +149,7 @@ def test_upload_cut_off_by_a_reload_continues_from_the_parts_already_stored(
 
 def test_the_same_client_uploads_through_the_local_backends_part_urls(live_server, settings, tmp_path):
     settings.UPLOAD_MIN_PART_BYTES = 5 * MiB
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "m"}},
-    }
+    store_records_locally(settings, tmp_path / "m")
     draft = CompleteDraftFactory(scans_availability="")
     scan = tmp_path / "IM000003"
     scan.write_bytes(dicom_bytes(12 * MiB))

@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-import requests
 from django.core.files.storage import storages
 from django.test import Client
 
@@ -17,6 +16,7 @@ from requests_app.models import Document, DocumentStatus
 
 from .factories import CompleteDraftFactory
 from .sessions import open_draft
+from .upload_client import Uploader, store_records_locally
 from .upload_samples import MiB, dicom_bytes, pdf_bytes, zip_bytes
 
 pytestmark = pytest.mark.django_db
@@ -28,61 +28,8 @@ def backend(request, settings, tmp_path):
     if request.param == "s3":
         request.getfixturevalue("s3_storage")
     else:
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-        }
+        store_records_locally(settings, tmp_path)
     return request.param
-
-
-class Uploader:
-    """What static/js/uploads.js does, in Python: start, ask for part URLs, PUT parts, complete."""
-
-    def __init__(self, client):
-        self.client = client
-        self.parts_sent = []
-
-    def post(self, url, body=None):
-        return self.client.post(url, json.dumps(body or {}), content_type="application/json")
-
-    def start(self, name, data, category="scans", size=None, **extra):
-        body = {"name": name, "size": len(data) if size is None else size, "category": category, **extra}
-        return self.post("/request/uploads/start/", body)
-
-    def stored(self, document):
-        response = self.client.get(document["parts_url"])
-        assert response.status_code == 200
-        return response.json()["stored"]
-
-    def urls(self, document, numbers):
-        response = self.post(document["parts_url"], {"parts": numbers})
-        assert response.status_code == 200, response.content
-        return {int(n): url for n, url in response.json()["urls"].items()}
-
-    def put(self, url, data):
-        if url.startswith("http"):
-            status = requests.put(url, data=data, timeout=30).status_code
-        else:
-            status = self.client.put(url, data, content_type="application/octet-stream").status_code
-        assert status == 200, status
-        return status
-
-    def send_parts(self, document, data, numbers=None):
-        size = document["part_size"]
-        numbers = numbers or list(range(1, document["part_count"] + 1))
-        for number, url in self.urls(document, numbers).items():
-            self.put(url, data[(number - 1) * size : number * size])
-            self.parts_sent.append(number)
-
-    def complete(self, document):
-        return self.post(document["complete_url"])
-
-    def upload(self, name, data, **extra):
-        response = self.start(name, data, **extra)
-        assert response.status_code == 201, response.content
-        document = response.json()
-        self.send_parts(document, data)
-        return self.complete(document)
 
 
 def object_exists(key):
@@ -268,14 +215,8 @@ def test_a_rejected_file_stays_listed_with_its_reason_after_a_reload_until_remov
     def listed_on_the_records_page():
         page = client.get("/request/records/")
         assert page.status_code == 200
-        scripts = re.findall(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', page.content.decode(), re.S)
-        return [
-            d
-            for documents in map(json.loads, scripts)
-            if isinstance(documents, list)
-            for d in documents
-            if isinstance(d, dict)
-        ]
+        (config,) = re.findall(r'<script id="upload-config" type="application/json">(.*?)</script>', page.text, re.S)
+        return [d for area in json.loads(config)["areas"].values() for d in area["documents"]]
 
     (shown,) = [d for d in listed_on_the_records_page() if d["id"] == rejected["id"]]
     assert shown["status"] == "rejected" and "PDF document" in shown["rejection_reason"]

@@ -13,7 +13,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import storages
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
@@ -27,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import intake, uploads, workflow
+from .. import intake, storage, uploads, workflow
 from ..models import (
+    AVAILABILITY_FIELDS,
     AuditLogEntry,
     Document,
     DocumentStatus,
@@ -69,13 +69,10 @@ def staff_queryset():
     )
     open_records_request = RecordsRequest.objects.filter(request=OuterRef("pk"), fulfilled_at__isnull=True)
     not_available = RecordsAvailability.NOT_AVAILABLE
-    missing = Q(status__in=workflow.OPEN_STATUSES) & (
-        Q(Exists(open_records_request))
-        | Q(scans_availability=not_available)
-        | Q(slides_availability=not_available)
-        | Q(reports_availability=not_available)
-        | Q(treatment_plan_availability=not_available)
-    )
+    missing = Q(Exists(open_records_request))
+    for field in AVAILABILITY_FIELDS.values():
+        missing |= Q(**{field: not_available})
+    missing = Q(status__in=workflow.OPEN_STATUSES) & missing
     return (
         # Submitted means submitted_at is set (intake.submit sets both at once); no status test, so counting
         # the list is an index-only scan.
@@ -386,7 +383,7 @@ class RequestAdmin(admin.ModelAdmin):
                 "type": d.detected_type or d.declared_content_type,
                 "summary": uploads.describe_document(d),
             }
-            for d in obj.documents.exclude(status=DocumentStatus.REMOVED).order_by("category", "created_at")
+            for d in obj.documents.shown().order_by("category", "created_at")
         ]
         records_requests = [
             {"row": r, "categories": [CATEGORY_LABELS.get(c, c) for c in r.categories]}
@@ -453,15 +450,13 @@ def _add_note(request, model_admin, object_id):
 
 def document_response(document):
     """S3: a redirect to a presigned URL that expires in minutes. Local files: streamed by Django."""
-    from storages.backends.s3 import S3Storage
-
-    storage = storages["default"]
+    records = storage.records_storage()
     filename = document.original_name.replace('"', "")
-    if isinstance(storage, S3Storage):
+    if storage.uses_s3():
         return HttpResponseRedirect(
-            storage.signed_download_url(document.storage_key, filename, settings.STAFF_DOWNLOAD_LINK_SECONDS)
+            records.signed_download_url(document.storage_key, filename, settings.STAFF_DOWNLOAD_LINK_SECONDS)
         )
-    return FileResponse(storage.open(document.storage_key, "rb"), as_attachment=True, filename=filename)
+    return FileResponse(records.open(document.storage_key, "rb"), as_attachment=True, filename=filename)
 
 
 # --- CSV export -----------------------------------------------------------------------------------

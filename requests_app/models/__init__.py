@@ -20,12 +20,13 @@ from .choices import (
     VisitPreference,
     YesNoUnsure,
 )
-from .documents import Document, DocumentStatus
+from .documents import AVAILABILITY_FIELDS, Document, DocumentStatus
 from .notifications import Notification
 from .request import SecondOpinionRequest, age_on, new_reference
 from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
 
 __all__ = [
+    "AVAILABILITY_FIELDS",
     "URGENCY_RANK",
     "AuditLogEntry",
     "CancerCategory",

@@ -15,10 +15,24 @@ class DocumentStatus(models.TextChoices):
     REMOVED = "removed", _("Removed")
 
 
+#: Each category's answer on the request that says whether its files are uploaded here (insurance
+#: cards have no such question). The records form, the staff list and the upload client all use it.
+AVAILABILITY_FIELDS = {
+    DocumentCategory.SCANS: "scans_availability",
+    DocumentCategory.SLIDES: "slides_availability",
+    DocumentCategory.REPORTS: "reports_availability",
+    DocumentCategory.TREATMENT_PLAN: "treatment_plan_availability",
+}
+
+
 class DocumentQuerySet(models.QuerySet):
     def live(self):
-        """Documents that count: uploading or uploaded, not rejected or removed."""
+        """Documents that count (limits, counts in emails, clean-up): uploading or uploaded."""
         return self.filter(status__in=[DocumentStatus.PENDING, DocumentStatus.UPLOADED])
+
+    def shown(self):
+        """Documents listed to the family and staff: all but removed (a rejected one shows its reason)."""
+        return self.exclude(status=DocumentStatus.REMOVED)
 
 
 class Document(models.Model):
@@ -40,7 +54,7 @@ class Document(models.Model):
     rejection_reason = models.CharField(max_length=300, blank=True)
     # DICOM header summary and other metadata read after upload (never pixel data).
     metadata = models.JSONField(default=dict, blank=True)
-    # The result of a malware scan, where one is configured.
+    # Free text staff may read beside a file; nothing in the portal writes it yet.
     scan_result = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)

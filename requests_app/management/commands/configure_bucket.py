@@ -4,9 +4,9 @@ and a lifecycle rule that aborts multipart uploads nobody finished."""
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
-from storages.backends.s3 import S3Storage
+
+from requests_app import storage
 
 
 def origin_of(url):
@@ -28,9 +28,7 @@ def bucket_configuration(origins, abort_after_days):
             }
         ]
     }
-    encryption = {
-        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]
-    }
+    encryption = storage.bucket_encryption_rule()
     lifecycle = {
         "Rules": [
             {
@@ -55,15 +53,18 @@ class Command(BaseCommand):
         parser.add_argument("--skip-public-access-block", action="store_true", help="For S3 servers without it.")
 
     def handle(self, *args, **options):
-        storage = storages["default"]
-        if not isinstance(storage, S3Storage):
+        if not storage.uses_s3():
             raise CommandError("Records are stored on local disk (AWS_STORAGE_BUCKET_NAME is not set): nothing to do.")
-        client = storage.connection.meta.client
-        bucket = storage.bucket_name
+        records = storage.records_storage()
+        client = records.connection.meta.client
+        bucket = records.bucket_name
         origins = [origin_of(settings.SITE_URL), *options["origin"]]
         cors, encryption, lifecycle = bucket_configuration(origins, options["abort_after_days"])
         client.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors)
-        client.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=encryption)
+        if encryption:
+            client.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=encryption)
+        else:
+            client.delete_bucket_encryption(Bucket=bucket)
         client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=lifecycle)
         if not options["skip_public_access_block"]:
             client.put_public_access_block(
@@ -76,6 +77,7 @@ class Command(BaseCommand):
                 },
             )
         self.stdout.write(
-            f"Bucket {bucket}: CORS for {', '.join(sorted(set(origins)))} (ETag exposed), default AES256 encryption, "
+            f"Bucket {bucket}: CORS for {', '.join(sorted(set(origins)))} (ETag exposed), "
+            f"default encryption {settings.AWS_S3_SSE}, "
             f"multipart uploads aborted after {options['abort_after_days']} days, public access blocked."
         )

@@ -1,0 +1,299 @@
+// The upload protocol over HTTP, with no DOM code: start, part URLs, PUT parts (retried, resumable), complete,
+// remove. A Transfer tells its listener what happens: state(text, tone), progress(), resumed(document),
+// uploaded(document), refused(reason).
+//
+// For each file: POST start -> the server's document (part size, part count, URLs to ask for parts);
+// PUT the parts straight to storage (presigned S3 URLs, or the local backend's signed Django URLs),
+// a few at a time across the whole page, each part retried by itself with backoff; POST complete.
+// A reload resumes: the upload's id is kept in localStorage under the file's name, size and date,
+// and choosing the same file again asks the server which parts it already has and sends only the rest.
+
+const PARALLEL_PARTS = 4;
+const PARALLEL_FILES = 3;
+const URL_BATCH = 50;
+const URL_MAX_AGE_MS = 10 * 60 * 1000; // the server's URLs live 15 minutes: refresh well before
+const MAX_ATTEMPTS = 8;
+const STORE_KEY = "portal-uploads-v1";
+
+export function humanSize(bytes) {
+  const units = ["bytes", "KB", "MB", "GB", "TB"];
+  let size = bytes;
+  let unit = 0;
+  while (size >= 1000 && unit < units.length - 1) {
+    size /= 1000;
+    unit += 1;
+  }
+  return unit === 0 ? `${size} bytes` : `${size.toFixed(1)} ${units[unit]}`;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function waitUntilOnline() {
+  if (navigator.onLine !== false) return Promise.resolve();
+  return new Promise((resolve) => window.addEventListener("online", resolve, { once: true }));
+}
+
+function readStore() {
+  try {
+    return JSON.parse(localStorage.getItem(STORE_KEY) || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function remember(key, value) {
+  const store = readStore();
+  if (value) store[key] = value;
+  else delete store[key];
+  try {
+    localStorage.setItem(STORE_KEY, JSON.stringify(store));
+  } catch {
+    // Private browsing can refuse storage: uploads still work, they just cannot resume after a reload.
+  }
+}
+
+function fileKey(category, file) {
+  return [category, file.webkitRelativePath || file.name, file.size, file.lastModified].join("|");
+}
+
+async function postJSON(url, csrf, body) {
+  const response = await fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+    body: JSON.stringify(body || {}),
+  });
+  let data = {};
+  try {
+    data = await response.json();
+  } catch {
+    data = {};
+  }
+  return { response, data };
+}
+
+// Page-wide pools: at most PARALLEL_PARTS part uploads in flight, and a few files started at a time
+// (a CD's folder of 400 files must not open 400 uploads at once).
+function makePool(limit) {
+  return {
+    running: 0,
+    waiting: [],
+    async run(task) {
+      if (this.running >= limit) await new Promise((resolve) => this.waiting.push(resolve));
+      this.running += 1;
+      try {
+        return await task();
+      } finally {
+        this.running -= 1;
+        const next = this.waiting.shift();
+        if (next) next();
+      }
+    },
+  };
+}
+
+const partPool = makePool(PARALLEL_PARTS);
+export const filePool = makePool(PARALLEL_FILES);
+
+/** The family removes a file: {ok, error}; a 404 (already gone) counts as removed. */
+export async function removeDocument(document, csrf) {
+  const { response, data } = await postJSON(document.remove_url, csrf);
+  return { ok: response.ok || response.status === 404, error: data.error };
+}
+
+export class Transfer {
+  /** ``options``: {category, context, startUrl, csrf, reportType: () => the report type chosen when it starts}. */
+  constructor(file, options, listener) {
+    this.file = file;
+    this.options = options;
+    this.listener = listener;
+    this.key = fileKey(options.category, file);
+    this.document = null;
+    this.doneParts = new Map(); // part number -> bytes
+    this.inFlight = new Map(); // part number -> bytes sent so far
+    this.requests = new Set();
+    this.urls = new Map(); // part number -> {url, at}
+    this.done = false;
+    this.cancelled = false;
+    this.rejected = false;
+  }
+
+  sentBytes() {
+    if (this.done) return this.file.size;
+    let sum = 0;
+    for (const bytes of this.doneParts.values()) sum += bytes;
+    for (const bytes of this.inFlight.values()) sum += bytes;
+    return sum;
+  }
+
+  partSize(number) {
+    const { part_size: partSize } = this.document;
+    return Math.min(partSize, this.file.size - (number - 1) * partSize);
+  }
+
+  async run() {
+    if (this.cancelled) return;
+    try {
+      if (!(await this.resume())) await this.start();
+      if (this.cancelled || this.rejected) return;
+      await this.sendMissingParts();
+      if (this.cancelled) return;
+      await this.complete();
+    } catch (error) {
+      if (this.cancelled) return;
+      this.listener.state(`${error.message} Choose the file again to continue where it stopped.`, "text-danger");
+    }
+  }
+
+  async resume() {
+    const saved = readStore()[this.key];
+    if (!saved) return false;
+    const response = await fetch(saved.parts_url, { credentials: "same-origin" });
+    if (!response.ok) {
+      remember(this.key, null);
+      return false;
+    }
+    const data = await response.json();
+    if (data.status !== "pending") {
+      remember(this.key, null);
+      return false;
+    }
+    this.document = data;
+    for (const part of data.stored) {
+      if (part.size === this.partSize(part.number)) this.doneParts.set(part.number, part.size);
+    }
+    this.listener.resumed(data);
+    this.listener.state(`Continuing from ${humanSize(this.sentBytes())} already sent.`);
+    this.listener.progress();
+    return true;
+  }
+
+  async start() {
+    this.listener.state("Starting…");
+    const { category, context, startUrl, csrf, reportType } = this.options;
+    const { response, data } = await postJSON(startUrl, csrf, {
+      name: this.file.name,
+      relative_path: this.file.webkitRelativePath || "",
+      size: this.file.size,
+      category,
+      report_type: reportType(),
+      content_type: this.file.type || "",
+      context,
+    });
+    if (!response.ok) {
+      this.rejected = true;
+      this.listener.refused(data.error || "The upload could not start. Please try again.");
+      return;
+    }
+    this.document = data;
+    remember(this.key, { id: data.id, parts_url: data.parts_url });
+  }
+
+  async urlFor(number) {
+    const cached = this.urls.get(number);
+    if (cached && performance.now() - cached.at < URL_MAX_AGE_MS) return cached.url;
+    const wanted = [];
+    for (let n = number; n <= this.document.part_count && wanted.length < URL_BATCH; n += 1) {
+      if (!this.doneParts.has(n)) wanted.push(n);
+    }
+    const { response, data } = await postJSON(this.document.parts_url, this.options.csrf, { parts: wanted });
+    if (!response.ok) throw new Error(data.error || "Could not prepare the upload.");
+    const at = performance.now();
+    for (const [n, url] of Object.entries(data.urls)) this.urls.set(Number(n), { url, at });
+    return this.urls.get(number).url;
+  }
+
+  async sendMissingParts() {
+    const missing = [];
+    for (let n = 1; n <= this.document.part_count; n += 1) if (!this.doneParts.has(n)) missing.push(n);
+    this.listener.state(missing.length ? "Uploading…" : "Checking the file…");
+    await Promise.all(missing.map((n) => partPool.run(() => this.sendPart(n))));
+  }
+
+  async sendPart(number) {
+    for (let attempt = 1; ; attempt += 1) {
+      if (this.cancelled) return;
+      await waitUntilOnline();
+      try {
+        const url = await this.urlFor(number);
+        await this.put(number, url);
+        this.inFlight.delete(number);
+        this.doneParts.set(number, this.partSize(number));
+        this.listener.progress();
+        return;
+      } catch (error) {
+        this.inFlight.delete(number);
+        if (this.cancelled) return;
+        if (error.status === 403) this.urls.delete(number); // expired URL: ask for a fresh one
+        if (attempt >= MAX_ATTEMPTS) throw new Error("The connection keeps failing.");
+        const delay = Math.min(30000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random());
+        const seconds = Math.ceil(delay / 1000);
+        this.listener.state(`Connection problem: trying part ${number} again in ${seconds} s…`, "text-warning-emphasis");
+        await sleep(delay);
+      }
+    }
+  }
+
+  // XMLHttpRequest rather than fetch: only it reports upload progress.
+  put(number, url) {
+    const start = (number - 1) * this.document.part_size;
+    const blob = this.file.slice(start, start + this.partSize(number));
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      this.requests.add(xhr);
+      xhr.open("PUT", url);
+      xhr.upload.onprogress = (event) => {
+        this.inFlight.set(number, event.loaded);
+        this.listener.progress();
+      };
+      xhr.onload = () => {
+        this.requests.delete(xhr);
+        if (xhr.status >= 200 && xhr.status < 300) resolve();
+        else reject(Object.assign(new Error(`Part ${number} failed (${xhr.status}).`), { status: xhr.status }));
+      };
+      xhr.onerror = xhr.onabort = xhr.ontimeout = () => {
+        this.requests.delete(xhr);
+        reject(Object.assign(new Error(`Part ${number} was interrupted.`), { status: 0 }));
+      };
+      xhr.send(blob);
+    });
+  }
+
+  async complete() {
+    this.listener.state("Checking the file…");
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const { response, data } = await postJSON(this.document.complete_url, this.options.csrf);
+      if (response.status === 409 && data.error) {
+        // Storage is missing parts (one was lost): ask which, and send those again.
+        const stored = await (await fetch(this.document.parts_url, { credentials: "same-origin" })).json();
+        this.doneParts = new Map(stored.stored.map((p) => [p.number, p.size]));
+        await this.sendMissingParts();
+        continue;
+      }
+      if (!response.ok) throw new Error(data.error || "The file could not be checked.");
+      this.document = { ...this.document, ...data };
+      remember(this.key, null);
+      if (data.status === "uploaded") {
+        this.done = true;
+        this.listener.uploaded(this.document);
+      } else {
+        this.rejected = true;
+        this.listener.refused(data.rejection_reason || "This file was not accepted.");
+      }
+      return;
+    }
+    throw new Error("The file could not be completed.");
+  }
+
+  /** Stop sending and forget the resume point (the caller removes the document on the server). */
+  cancel() {
+    this.cancelled = true;
+    for (const xhr of this.requests) xhr.abort();
+    remember(this.key, null);
+  }
+
+  /** A removal the server refused: the transfer is the family's again. */
+  uncancel() {
+    this.cancelled = false;
+  }
+}
