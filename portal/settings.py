@@ -1,6 +1,6 @@
 """Settings for the second-opinion portal, read from the environment in this one module.
 
-With nothing set, the portal runs on the embedded default (DESIGN §5): SQLite and files in
+With nothing set, the portal runs on the embedded default: SQLite and files in
 ``var/``, Celery tasks run in-process, email printed to the console. Production sets the
 variables documented in README.md and .env.example.
 """
@@ -141,7 +141,7 @@ USE_TZ = True
 # --- Static files and uploaded records ------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
-# Bootstrap comes from the XStatic-Bootstrap package, never a CDN (DESIGN §6).
+# Bootstrap comes from the XStatic-Bootstrap package, never a CDN.
 import xstatic.pkg.bootstrap  # noqa: E402
 
 STATICFILES_DIRS = [
@@ -281,7 +281,7 @@ LOGGING = {
 DEFAULT_EXCEPTION_REPORTER_FILTER = "requests_app.logging.HealthDataReporterFilter"
 ADMINS = [("Portal admins", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
-# --- Records uploads (requests_app/uploads.py; DESIGN §4) -------------------------------
+# --- Records uploads (requests_app/uploads) -------------------------------
 UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=20 * 1000**3)
 UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=50 * 1000**3)
 UPLOAD_MAX_FILES_PER_REQUEST = env.int("UPLOAD_MAX_FILES_PER_REQUEST", default=5000)
@@ -296,6 +296,6 @@ UPLOAD_ORPHAN_GRACE_HOURS = env.int("UPLOAD_ORPHAN_GRACE_HOURS", default=24)
 # Optional override of the file types each category accepts, e.g. {"reports": ["pdf", "jpeg"]}.
 UPLOAD_ACCEPTED_TYPES = env.json("UPLOAD_ACCEPTED_TYPES", default={})
 
-# --- Staff review (requests_app/admin/, workflow.py; issue #5) -----------------------------
+# --- Staff review (requests_app/admin/, workflow.py) -----------------------------
 # How long a staff member's document download link (presigned S3 URL) works.
 STAFF_DOWNLOAD_LINK_SECONDS = env.int("STAFF_DOWNLOAD_LINK_SECONDS", default=120)

@@ -1,6 +1,6 @@
 """A request's life after submission: status transitions, who may make them, and what each one triggers.
 
-Status moves only through the functions below (DESIGN §4 "Workflow"): each one checks the staff
+Status moves only through the functions below: each one checks the staff
 member's permission and that the move is legal from the current status, locks the row, writes a
 ``StatusChange`` (who, when, from, to, why) and queues the family's email in the same transaction.
 The admin's actions call these functions; nothing edits ``SecondOpinionRequest.status`` directly.
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from . import notifications
 from .models import (
+    OPEN_STATUSES,
     DocumentCategory,
     DocumentStatus,
     InternalNote,
@@ -36,9 +37,6 @@ PERM_SCHEDULE = "requests_app.can_schedule"
 PERM_ASSIGN = "requests_app.can_assign"
 PERM_EXPORT = "requests_app.can_export"
 PERM_ADD_NOTE = "requests_app.add_internalnote"
-
-OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_RECORDS, Status.SCHEDULED)
-CLOSED_STATUSES = (Status.COMPLETED, Status.DECLINED, Status.WITHDRAWN)
 
 #: Records a coordinator can ask the family for (the insurance card is asked for by phone).
 REQUESTABLE_CATEGORIES = [

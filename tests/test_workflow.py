@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from requests_app import workflow
-from requests_app.models import Notification, RecordsRequest, SecondOpinionRequest, Status, StatusChange
+from requests_app.models import OPEN_STATUSES, Notification, RecordsRequest, SecondOpinionRequest, Status, StatusChange
 
 from .factories import SubmittedRequestFactory
 from .staff import COORDINATOR, READ_ONLY, SCHEDULER, make_document, make_staff
@@ -44,8 +44,8 @@ LEGAL = [
     ("schedule", Status.IN_REVIEW, Status.SCHEDULED),
     ("schedule", Status.SCHEDULED, Status.SCHEDULED),
     ("complete", Status.SCHEDULED, Status.COMPLETED),
-    *[("decline", s, Status.DECLINED) for s in workflow.OPEN_STATUSES],
-    *[("withdraw", s, Status.WITHDRAWN) for s in workflow.OPEN_STATUSES],
+    *[("decline", s, Status.DECLINED) for s in OPEN_STATUSES],
+    *[("withdraw", s, Status.WITHDRAWN) for s in OPEN_STATUSES],
 ]
 ALL_STATUSES = [s for s in Status.values if s != Status.DRAFT]
 ILLEGAL = [

@@ -29,6 +29,8 @@ from django.views.decorators.http import require_POST
 
 from .. import intake, uploads, workflow
 from ..models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
     AuditLogEntry,
     Document,
     DocumentStatus,
@@ -69,7 +71,7 @@ def staff_queryset():
     )
     open_records_request = RecordsRequest.objects.filter(request=OuterRef("pk"), fulfilled_at__isnull=True)
     not_available = RecordsAvailability.NOT_AVAILABLE
-    missing = Q(status__in=workflow.OPEN_STATUSES) & (
+    missing = Q(status__in=OPEN_STATUSES) & (
         Q(Exists(open_records_request))
         | Q(scans_availability=not_available)
         | Q(slides_availability=not_available)
@@ -180,7 +182,7 @@ class RequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("days waiting"), ordering="submitted_at")
     def days_waiting(self, obj):
-        if obj.status in workflow.CLOSED_STATUSES or not obj.submitted_at:
+        if obj.status in CLOSED_STATUSES or not obj.submitted_at:
             return "–"
         return (timezone.now() - obj.submitted_at).days
 

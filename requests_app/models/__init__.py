@@ -1,7 +1,8 @@
 """The domain's tables, one module per concern (re-exported here)."""
 
 from .choices import (
-    URGENCY_RANK,
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
     CancerCategory,
     ContactMethod,
     CoverageType,
@@ -26,7 +27,8 @@ from .request import SecondOpinionRequest, age_on, hash_token, new_reference
 from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
 
 __all__ = [
-    "URGENCY_RANK",
+    "CLOSED_STATUSES",
+    "OPEN_STATUSES",
     "AuditLogEntry",
     "CancerCategory",
     "ContactMethod",

@@ -15,6 +15,12 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+#: Submitted and still being worked on: the statuses a request can be declined or withdrawn from.
+OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_RECORDS, Status.SCHEDULED)
+#: Finished: no transition leaves these, and no one waits on them any more.
+CLOSED_STATUSES = (Status.COMPLETED, Status.DECLINED, Status.WITHDRAWN)
+
+
 class SubmitterRole(models.TextChoices):
     GUARDIAN = "guardian", _("Parent or guardian")
     PHYSICIAN = "physician", _("Referring physician")
@@ -96,13 +102,9 @@ class TreatmentStatus(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
-    # Ordered most urgent first; the admin sorts on SecondOpinionRequest.urgency_rank.
     URGENT = "urgent", _("Urgent: a treatment decision is needed within days")
     SOON = "soon", _("Soon: within the next two weeks")
     ROUTINE = "routine", _("Routine: no decision is pending")
-
-
-URGENCY_RANK = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
 
 
 class Reason(models.TextChoices):

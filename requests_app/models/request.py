@@ -1,6 +1,6 @@
 """The second-opinion request: a draft while the family fills it in, then the submitted request.
 
-One row holds every answer (DESIGN §2). Columns are blank while a draft is in progress;
+One row holds every answer. Columns are blank while a draft is in progress;
 which answers are required is decided by the step forms (requests_app/forms.py), so the
 review page and the step validation can never disagree.
 """
@@ -89,7 +89,7 @@ class SecondOpinionRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_requests"
     )
 
-    # --- resume link (DESIGN §4): only the token's hash is stored -------------------
+    # --- resume link: only the token's hash is stored -------------------
     resume_email = models.EmailField(_("email for your saved-request link"), blank=True)
     resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     resume_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
