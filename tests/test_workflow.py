@@ -15,11 +15,6 @@ from .staff import COORDINATOR, READ_ONLY, SCHEDULER, make_document, make_staff
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 TOMORROW_10AM = timezone.make_aware(
     datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=1), datetime.time(10, 0))
 )
