@@ -40,7 +40,7 @@ class Document(models.Model):
     rejection_reason = models.CharField(max_length=300, blank=True)
     # DICOM header summary and other metadata read after upload (never pixel data).
     metadata = models.JSONField(default=dict, blank=True)
-    # The result of a malware scan, where one is configured.
+    # Shown to staff; no malware scanner is part of the portal, so real uploads leave it blank.
     scan_result = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
