@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from requests_app import workflow
+from requests_app import family_timeline, workflow
 from requests_app.models import OPEN_STATUSES, Notification, RecordsRequest, SecondOpinionRequest, Status, StatusChange
 
 from .factories import SubmittedRequestFactory
@@ -166,6 +166,6 @@ def test_records_uploaded_closes_the_records_request_once_every_category_arrived
     assert asked.fulfilled_at is not None
     last = Notification.objects.filter(kind=Notification.Kind.RECORDS_UPLOADED).order_by("-pk").first()
     assert last.context == {"count": 2}
-    history = [e["text"] for e in workflow.family_history(SecondOpinionRequest.objects.get(pk=request_obj.pk))]
+    history = [e["text"] for e in family_timeline.family_history(SecondOpinionRequest.objects.get(pk=request_obj.pk))]
     assert "We received the records we asked for." in history
     assert "You sent 2 file(s)." in history

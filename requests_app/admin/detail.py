@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import intake, uploads, workflow
+from .. import family_timeline, intake, uploads, workflow
 from ..models import AuditLogEntry, Document, DocumentStatus
 from . import audit
 from .forms import CATEGORY_LABELS, AssignForm, NoteForm
@@ -61,7 +61,7 @@ def detail_context(model_admin, request, obj):
         "can_assign": may_assign,
         "assign_form": AssignForm(initial={"assignee": obj.assigned_to_id}) if may_assign else None,
         "note_form": NoteForm() if user.has_perm(workflow.PERM_ADD_NOTE) else None,
-        "visit": workflow.visit_description(obj),
+        "visit": family_timeline.visit_description(obj),
         "changelist_url": reverse("admin:requests_app_secondopinionrequest_changelist"),
         "detail_url": request.path,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
