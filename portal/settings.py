@@ -231,8 +231,8 @@ NOTIFICATION_WEBHOOK_TIMEOUT = env.float("NOTIFICATION_WEBHOOK_TIMEOUT", default
 NOTIFICATION_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # A broker that hangs without closing the connection must not hang a publish (kombu waits forever by default).
 CELERY_BROKER_TRANSPORT_OPTIONS.update(
-    socket_timeout=env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
-    socket_connect_timeout=env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
+    socket_timeout=2.0,
+    socket_connect_timeout=2.0,
 )
 
 # --- The center and the intake --------------------------------------------------------
@@ -295,7 +295,3 @@ UPLOAD_DICOM_HEADER_BYTES = env.int("UPLOAD_DICOM_HEADER_BYTES", default=256 * 1
 UPLOAD_ORPHAN_GRACE_HOURS = env.int("UPLOAD_ORPHAN_GRACE_HOURS", default=24)
 # Optional override of the file types each category accepts, e.g. {"reports": ["pdf", "jpeg"]}.
 UPLOAD_ACCEPTED_TYPES = env.json("UPLOAD_ACCEPTED_TYPES", default={})
-
-# --- Staff review (requests_app/admin/, workflow.py) -----------------------------
-# How long a staff member's document download link (presigned S3 URL) works.
-STAFF_DOWNLOAD_LINK_SECONDS = env.int("STAFF_DOWNLOAD_LINK_SECONDS", default=120)

@@ -3,7 +3,6 @@
 The page itself is RequestAdmin.change_view (Django's, read-only) with this context and detail.html.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -19,6 +18,9 @@ from .. import family_timeline, intake, uploads, workflow
 from ..models import AuditLogEntry, Document, DocumentStatus
 from . import audit
 from .forms import CATEGORY_LABELS, AssignForm, NoteForm
+
+#: How long a staff member's document download link (a presigned S3 URL) works: long enough to start it.
+DOWNLOAD_LINK_SECONDS = 120
 
 
 def document_rows(obj):
@@ -87,9 +89,7 @@ def document_response(document):
     storage = storages["default"]
     filename = document.original_name.replace('"', "")
     if isinstance(storage, S3Storage):
-        return HttpResponseRedirect(
-            storage.signed_download_url(document.storage_key, filename, settings.STAFF_DOWNLOAD_LINK_SECONDS)
-        )
+        return HttpResponseRedirect(storage.signed_download_url(document.storage_key, filename, DOWNLOAD_LINK_SECONDS))
     return FileResponse(storage.open(document.storage_key, "rb"), as_attachment=True, filename=filename)
 
 
