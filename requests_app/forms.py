@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
-from .models import CoverageType, Reason, SecondOpinionRequest, SubmitterRole
+from .models import CoverageType, Reason, SecondOpinionRequest, SubmitterRole, Urgency
 from .widgets import FastSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -295,20 +295,26 @@ class SymptomsForm(StepForm):
     required_fields = ("current_symptoms", "treatment_status", "urgency")
     intro = _("How is the child doing now?")
 
+    # The family chooses from descriptions; the model's labels are the staff's short ones.
+    urgency = forms.ChoiceField(
+        label=_("How soon do you need an answer?"),
+        choices=[
+            (Urgency.URGENT, _("Urgent: a treatment decision is needed within days")),
+            (Urgency.SOON, _("Soon: within the next two weeks")),
+            (Urgency.ROUTINE, _("Routine: no decision is pending")),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "If your child is very sick, do not delay treatment for a second opinion: talk to your "
+            "child's doctor today."
+        ),
+    )
+
     class Meta:
         model = SecondOpinionRequest
         fields = ["current_symptoms", "treatment_status", "urgency"]
-        widgets = {"treatment_status": forms.RadioSelect, "urgency": forms.RadioSelect}
-        help_texts = {
-            "urgency": _(
-                "If your child is very sick, do not delay treatment for a second opinion: talk to your "
-                "child's doctor today."
-            )
-        }
-        labels = {
-            "treatment_status": _("Where is your child in treatment?"),
-            "urgency": _("How soon do you need an answer?"),
-        }
+        widgets = {"treatment_status": forms.RadioSelect}
+        labels = {"treatment_status": _("Where is your child in treatment?")}
 
 
 class ReasonsForm(StepForm):

@@ -18,12 +18,6 @@ from . import audit, detail, queries
 from .actions import WorkflowActionsMixin
 from .filters import AssignedToFilter, MissingRecordsFilter, StatusFilter
 
-URGENCY_SHORT = {
-    Urgency.URGENT: gettext_lazy("Urgent"),
-    Urgency.SOON: gettext_lazy("Soon"),
-    Urgency.ROUTINE: gettext_lazy("Routine"),
-}
-
 
 @admin.register(SecondOpinionRequest)
 class RequestAdmin(WorkflowActionsMixin, admin.ModelAdmin):
@@ -91,7 +85,7 @@ class RequestAdmin(WorkflowActionsMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("urgency"), ordering="urgency")
     def urgency_level(self, obj):
-        label = URGENCY_SHORT.get(obj.urgency, obj.urgency)
+        label = obj.get_urgency_display()
         if obj.urgency == Urgency.URGENT:
             return format_html('<strong class="urgency-urgent">{}</strong>', label)
         return label

@@ -102,9 +102,9 @@ class TreatmentStatus(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
-    URGENT = "urgent", _("Urgent: a treatment decision is needed within days")
-    SOON = "soon", _("Soon: within the next two weeks")
-    ROUTINE = "routine", _("Routine: no decision is pending")
+    URGENT = "urgent", _("Urgent")
+    SOON = "soon", _("Soon")
+    ROUTINE = "routine", _("Routine")
 
 
 class Reason(models.TextChoices):
