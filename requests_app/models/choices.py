@@ -1,4 +1,4 @@
-"""Choices for the request's answers, with labels a parent can read."""
+"""Choices for the request's answers and status: short labels for staff; the family's wording lives in the forms."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
