@@ -1,4 +1,7 @@
-"""Choices for the request's answers and status: short labels for staff; the family's wording lives in the forms."""
+"""Choices for the request's answers and status, with labels both families and staff can read.
+
+Where the family needs more words than a staff filter (urgency), the step form carries its own labels.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
