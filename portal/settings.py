@@ -1,6 +1,6 @@
 """Settings for the second-opinion portal, read from the environment in this one module.
 
-With nothing set, the portal runs on the embedded default (DESIGN §5): SQLite and files in
+With nothing set, the portal runs on the embedded default: SQLite and files in
 ``var/``, Celery tasks run in-process, email printed to the console. Production sets the
 variables documented in README.md and .env.example.
 """
@@ -141,7 +141,7 @@ USE_TZ = True
 # --- Static files and uploaded records ------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
-# Bootstrap comes from the XStatic-Bootstrap package, never a CDN (DESIGN §6).
+# Bootstrap comes from the XStatic-Bootstrap package, never a CDN.
 import xstatic.pkg.bootstrap  # noqa: E402
 
 STATICFILES_DIRS = [
@@ -234,8 +234,8 @@ NOTIFICATION_WEBHOOK_TIMEOUT = env.float("NOTIFICATION_WEBHOOK_TIMEOUT", default
 NOTIFICATION_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # A broker that hangs without closing the connection must not hang a publish (kombu waits forever by default).
 CELERY_BROKER_TRANSPORT_OPTIONS.update(
-    socket_timeout=env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
-    socket_connect_timeout=env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
+    socket_timeout=2.0,
+    socket_connect_timeout=2.0,
 )
 
 # --- The center and the intake --------------------------------------------------------
@@ -298,7 +298,3 @@ UPLOAD_DICOM_HEADER_BYTES = env.int("UPLOAD_DICOM_HEADER_BYTES", default=256 * 1
 UPLOAD_ORPHAN_GRACE_HOURS = env.int("UPLOAD_ORPHAN_GRACE_HOURS", default=24)
 # Optional override of the file types each category accepts, e.g. {"reports": ["pdf", "jpeg"]}.
 UPLOAD_ACCEPTED_TYPES = env.json("UPLOAD_ACCEPTED_TYPES", default={})
-
-# --- Staff review (requests_app/admin/, workflow.py; issue #5) -----------------------------
-# How long a staff member's document download link (presigned S3 URL) works.
-STAFF_DOWNLOAD_LINK_SECONDS = env.int("STAFF_DOWNLOAD_LINK_SECONDS", default=120)

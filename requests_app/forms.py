@@ -13,7 +13,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
-from .models import AVAILABILITY_FIELDS, CoverageType, DocumentCategory, Reason, SecondOpinionRequest, SubmitterRole
+from .models import (
+    AVAILABILITY_FIELDS,
+    CoverageType,
+    DocumentCategory,
+    Reason,
+    SecondOpinionRequest,
+    SubmitterRole,
+    Urgency,
+)
 from .widgets import FastSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -82,6 +90,16 @@ class PhysicianForm(StepForm):
             "physician_name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
         help_texts = {"physician_npi": _("Your 10-digit National Provider Identifier.")}
+        labels = {
+            "physician_name": _("Your full name"),
+            "physician_npi": _("Your NPI number"),
+            "physician_institution": _("Your hospital or practice"),
+            "physician_phone": _("Your phone number"),
+            "physician_email": _("Your email address"),
+            "physician_attests_family_agreed": _(
+                "The child's parent or legal guardian has agreed to this second-opinion request"
+            ),
+        }
 
     def clean_physician_npi(self):
         value = self.cleaned_data.get("physician_npi", "")
@@ -171,6 +189,13 @@ class GuardianForm(StepForm):
             "guardian_phone": _("Include the country code if you are outside the US, for example +44 20 7946 0958."),
             "second_guardian_name": _("A second parent or guardian is optional."),
         }
+        labels = {
+            "preferred_contact_method": _("How should we contact you?"),
+            "guardian_attests_legal_authority": _("I have legal authority to consent to medical care for this child"),
+            "second_guardian_relationship": _("Their relationship to the child"),
+            "second_guardian_email": _("Their email address"),
+            "second_guardian_phone": _("Their phone number"),
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -249,6 +274,7 @@ class CurrentPhysicianForm(StepForm):
             "current_physician_fax": forms.TextInput(attrs={"type": "tel"}),
             "current_physician_aware": forms.RadioSelect,
         }
+        labels = {"current_physician_aware": _("Does this doctor know you are asking for a second opinion?")}
 
 
 class DiagnosisForm(StepForm):
@@ -260,6 +286,7 @@ class DiagnosisForm(StepForm):
         fields = ["diagnosis_text", "cancer_category", "diagnosis_date", "diagnosing_institution", "diagnosis_changed"]
         widgets = {"diagnosis_date": DATE_WIDGET, "diagnosis_changed": forms.RadioSelect}
         help_texts = {"diagnosis_date": _("If you don't know the exact day, the first of the month is fine.")}
+        labels = {"diagnosis_changed": _("Has the diagnosis changed since it was first made?")}
 
     def clean_diagnosis_date(self):
         value = self.cleaned_data.get("diagnosis_date")
@@ -278,16 +305,26 @@ class SymptomsForm(StepForm):
     required_fields = ("current_symptoms", "treatment_status", "urgency")
     intro = _("How is the child doing now?")
 
+    # The family chooses from descriptions; the model's labels are the staff's short ones.
+    urgency = forms.ChoiceField(
+        label=_("How soon do you need an answer?"),
+        choices=[
+            (Urgency.URGENT, _("Urgent: a treatment decision is needed within days")),
+            (Urgency.SOON, _("Soon: within the next two weeks")),
+            (Urgency.ROUTINE, _("Routine: no decision is pending")),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "If your child is very sick, do not delay treatment for a second opinion: talk to your "
+            "child's doctor today."
+        ),
+    )
+
     class Meta:
         model = SecondOpinionRequest
         fields = ["current_symptoms", "treatment_status", "urgency"]
-        widgets = {"treatment_status": forms.RadioSelect, "urgency": forms.RadioSelect}
-        help_texts = {
-            "urgency": _(
-                "If your child is very sick, do not delay treatment for a second opinion: talk to your "
-                "child's doctor today."
-            )
-        }
+        widgets = {"treatment_status": forms.RadioSelect}
+        labels = {"treatment_status": _("Where is your child in treatment?")}
 
 
 class ReasonsForm(StepForm):
@@ -307,6 +344,10 @@ class ReasonsForm(StepForm):
         help_texts = {
             "questions": _("Optional: what would you like the specialist to answer?"),
             "visit_preference": _("Families who live far away usually choose a video visit."),
+        }
+        labels = {
+            "questions": _("Questions you want the specialist to answer"),
+            "visit_preference": _("How would you like to meet the specialist?"),
         }
 
     def clean(self):
@@ -328,6 +369,12 @@ class ConsentForm(StepForm):
         fields = ["consent_to_share_records", "consent_signature"]
         widgets = {"consent_signature": forms.TextInput(attrs={"autocomplete": "name"})}
         help_texts = {"consent_signature": _("Typing your full name counts as your signature, dated today.")}
+        labels = {
+            "consent_to_share_records": _(
+                "I authorize the release of my child's medical records to the center for this review"
+            ),
+            "consent_signature": _("Type your full name as your signature"),
+        }
 
     def clean_consent_signature(self):
         value = " ".join(self.cleaned_data.get("consent_signature", "").split())

@@ -1,12 +1,14 @@
 """A request's life after submission: status transitions, who may make them, and what each one triggers.
 
-Status moves only through the functions below (DESIGN §4 "Workflow"): each one checks the staff
+Status moves only through the functions below: each one checks the staff
 member's permission and that the move is legal from the current status, locks the row, writes a
 ``StatusChange`` (who, when, from, to, why) and queues the family's email in the same transaction.
 The admin's actions call these functions; nothing edits ``SecondOpinionRequest.status`` directly.
 
     submitted -> in review -> (awaiting records <-> in review) -> scheduled -> completed
     any open status -> declined / withdrawn
+
+What the family is told about these moves (status text, timeline) is requests_app/family_timeline.py.
 """
 
 import datetime
@@ -18,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import notifications
+from .family_timeline import FAMILY_STATUS_TEXT, family_history, visit_description  # noqa: F401 (re-exported)
 from .models import (
+    OPEN_STATUSES,
     DocumentCategory,
     DocumentStatus,
     InternalNote,
@@ -36,9 +40,6 @@ PERM_SCHEDULE = "requests_app.can_schedule"
 PERM_ASSIGN = "requests_app.can_assign"
 PERM_EXPORT = "requests_app.can_export"
 PERM_ADD_NOTE = "requests_app.add_internalnote"
-
-OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_RECORDS, Status.SCHEDULED)
-CLOSED_STATUSES = (Status.COMPLETED, Status.DECLINED, Status.WITHDRAWN)
 
 #: Records a coordinator can ask the family for (the insurance card is asked for by phone).
 REQUESTABLE_CATEGORIES = [
@@ -247,18 +248,7 @@ def records_uploaded(document):
         open_requests = list(
             RecordsRequest.objects.select_for_update().filter(request=request_obj, fulfilled_at__isnull=True)
         )
-        for records_request in open_requests:
-            received = set(
-                request_obj.documents.filter(
-                    status=DocumentStatus.UPLOADED,
-                    uploaded_after_submission=True,
-                    completed_at__gte=records_request.requested_at,
-                ).values_list("category", flat=True)
-            )
-            if set(records_request.categories) <= received:
-                records_request.fulfilled_at = now
-                records_request.save(update_fields=["fulfilled_at"])
-        fulfilled = [r for r in open_requests if r.fulfilled_at == now]
+        fulfilled = _close_answered(request_obj, open_requests, now)
         latest = max(open_requests, key=lambda r: r.requested_at, default=None)
         first_since_latest = (
             latest is not None
@@ -269,14 +259,37 @@ def records_uploaded(document):
         if not fulfilled and not first_since_latest:
             return  # the coordinator already heard that files are arriving for this request
         since = min((r.requested_at for r in fulfilled), default=latest.requested_at if latest else now)
-        count = request_obj.documents.filter(
-            status=DocumentStatus.UPLOADED, uploaded_after_submission=True, completed_at__gte=since
-        ).count()
-        recipients = coordinator_emails(request_obj)
-        if recipients:
-            notifications.queue_staff_notification(
-                request_obj, Notification.Kind.RECORDS_UPLOADED, recipients, {"count": count}
-            )
+        _tell_coordinator(request_obj, since)
+
+
+def _close_answered(request_obj, open_requests, now):
+    """Mark fulfilled the records requests whose every category has a file since they were made."""
+    fulfilled = []
+    for records_request in open_requests:
+        received = set(
+            request_obj.documents.filter(
+                status=DocumentStatus.UPLOADED,
+                uploaded_after_submission=True,
+                completed_at__gte=records_request.requested_at,
+            ).values_list("category", flat=True)
+        )
+        if set(records_request.categories) <= received:
+            records_request.fulfilled_at = now
+            records_request.save(update_fields=["fulfilled_at"])
+            fulfilled.append(records_request)
+    return fulfilled
+
+
+def _tell_coordinator(request_obj, since):
+    """Queue the coordinator's "records uploaded" email with how many files arrived since ``since``."""
+    count = request_obj.documents.filter(
+        status=DocumentStatus.UPLOADED, uploaded_after_submission=True, completed_at__gte=since
+    ).count()
+    recipients = coordinator_emails(request_obj)
+    if recipients:
+        notifications.queue_staff_notification(
+            request_obj, Notification.Kind.RECORDS_UPLOADED, recipients, {"count": count}
+        )
 
 
 def coordinator_emails(request_obj):
@@ -290,85 +303,3 @@ def coordinator_emails(request_obj):
         .order_by("-requested_at")
         .values_list("requested_by__email", flat=True)[:1]
     )
-
-
-# --- what the family sees -------------------------------------------------------------------------
-
-#: The status in plain words, for the family's status page.
-FAMILY_STATUS_TEXT = {
-    Status.SUBMITTED: gettext_lazy("We have received your request. A coordinator will look at it soon."),
-    Status.IN_REVIEW: gettext_lazy("A coordinator is reviewing your request and your child's records."),
-    Status.AWAITING_RECORDS: gettext_lazy(
-        "We need more records before we can continue. Please send the records listed below."
-    ),
-    Status.SCHEDULED: gettext_lazy("Your visit with the specialist is scheduled."),
-    Status.COMPLETED: gettext_lazy("The second-opinion visit has taken place. Thank you for trusting us."),
-    Status.DECLINED: gettext_lazy(
-        "We are not able to offer a second opinion for this request. A coordinator will contact you to explain."
-    ),
-    Status.WITHDRAWN: gettext_lazy("This request was withdrawn. Contact us if you want to start again."),
-}
-
-FAMILY_EVENT_TEXT = {
-    Status.IN_REVIEW: gettext_lazy("A coordinator started reviewing your request."),
-    Status.AWAITING_RECORDS: gettext_lazy("We asked you for more records."),
-    Status.SCHEDULED: gettext_lazy("Your visit was scheduled."),
-    Status.COMPLETED: gettext_lazy("The second-opinion visit took place."),
-    Status.DECLINED: gettext_lazy("We could not offer a second opinion for this request."),
-    Status.WITHDRAWN: gettext_lazy("The request was withdrawn."),
-}
-
-
-def family_history(request_obj):
-    """The family-visible timeline, oldest first: [{"at", "text", "detail"}]; never notes or staff reasons."""
-    events = []
-    if request_obj.submitted_at:
-        events.append({"at": request_obj.submitted_at, "text": _("You sent your request."), "detail": ""})
-    for change in request_obj.status_changes.all():
-        if change.to_status == Status.AWAITING_RECORDS:
-            continue  # shown with what was asked, from the records request itself
-        detail = ""
-        if change.to_status == Status.SCHEDULED and request_obj.visit_scheduled_for:
-            detail = visit_description(request_obj)
-        events.append(
-            {"at": change.changed_at, "text": str(FAMILY_EVENT_TEXT.get(change.to_status, "")), "detail": detail}
-        )
-    labels = dict(DocumentCategory.choices)
-    for records_request in request_obj.records_requests.all():
-        asked = ", ".join(str(labels.get(c, c)) for c in records_request.categories)
-        events.append(
-            {
-                "at": records_request.requested_at,
-                "text": _("We asked you for: %(asked)s.") % {"asked": asked},
-                "detail": records_request.message,
-            }
-        )
-        if records_request.fulfilled_at:
-            events.append(
-                {"at": records_request.fulfilled_at, "text": _("We received the records we asked for."), "detail": ""}
-            )
-    sent = [
-        d
-        for d in request_obj.documents.all()
-        if d.uploaded_after_submission and d.status == DocumentStatus.UPLOADED and d.completed_at
-    ]
-    by_day = {}
-    for document in sent:
-        by_day.setdefault(timezone.localdate(document.completed_at), []).append(document)
-    for day_documents in by_day.values():
-        last = max(d.completed_at for d in day_documents)
-        events.append({"at": last, "text": _("You sent %(n)s file(s).") % {"n": len(day_documents)}, "detail": ""})
-    events.sort(key=lambda e: e["at"])
-    return events
-
-
-def visit_description(request_obj):
-    """E.g. "Video visit on Tuesday, March 3, 2026 at 10:30 AM"."""
-    if not request_obj.visit_scheduled_for:
-        return ""
-    when = timezone.localtime(request_obj.visit_scheduled_for)
-    return _("%(format)s on %(date)s at %(time)s") % {
-        "format": request_obj.get_visit_format_display() or _("Visit"),
-        "date": when.strftime("%A, %B %-d, %Y"),
-        "time": when.strftime("%-I:%M %p"),
-    }

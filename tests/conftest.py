@@ -28,6 +28,12 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Staff users are made in many tests; the production hasher's deliberate slowness buys nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # Rate-limit counters live in the cache: one test's requests must not throttle the next's.
     cache.clear()

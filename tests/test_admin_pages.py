@@ -22,11 +22,6 @@ def detail_url(request_obj):
     return reverse("admin:requests_app_secondopinionrequest_change", args=[request_obj.pk])
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def coordinator(client):
     user = make_staff(COORDINATOR)

@@ -23,11 +23,6 @@ ACTION_POSTS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def crafted_posts(client, request_obj, actions):
     """Every way to trigger an action: the change list's form (index) and an intermediate page's form (apply)."""
     responses = []

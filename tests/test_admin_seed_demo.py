@@ -10,8 +10,7 @@ from requests_app.models import Document, InternalNote, RecordsRequest, SecondOp
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_creates_submitted_requests_with_consistent_history_documents_and_demo_staff(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_seed_demo_creates_submitted_requests_with_consistent_history_documents_and_demo_staff():
     out = io.StringIO()
     call_command("seed_demo", requests=60, batch_size=25, seed=7, staff_password="demo-password-123", stdout=out)
     assert "Created 60 requests." in out.getvalue()

@@ -23,7 +23,6 @@ def test_coordinator_filters_opens_downloads_asks_for_records_and_family_sees_it
 ):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     settings.SITE_URL = live_server.url
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     make_staff(COORDINATOR, username="cora.coordinator")
     urgent = make_submitted(urgency="urgent", child_first_name="Zoe", child_last_name="Marsh")
     routine = make_submitted(urgency="routine", child_first_name="Ben", child_last_name="Hale")

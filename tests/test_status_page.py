@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/staff/requests_app/request/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def open_with_link(client, request_obj, link=None):
     """Open the resume link in a fresh browser and confirm the child's date of birth; returns the landing page."""
     if link is None:

@@ -6,18 +6,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from requests_app import workflow
-from requests_app.models import Notification, RecordsRequest, SecondOpinionRequest, Status, StatusChange
+from requests_app import family_timeline, workflow
+from requests_app.models import OPEN_STATUSES, Notification, RecordsRequest, SecondOpinionRequest, Status, StatusChange
 
 from .factories import SubmittedRequestFactory
 from .staff import COORDINATOR, READ_ONLY, SCHEDULER, make_document, make_staff
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 TOMORROW_10AM = timezone.make_aware(
@@ -44,8 +39,8 @@ LEGAL = [
     ("schedule", Status.IN_REVIEW, Status.SCHEDULED),
     ("schedule", Status.SCHEDULED, Status.SCHEDULED),
     ("complete", Status.SCHEDULED, Status.COMPLETED),
-    *[("decline", s, Status.DECLINED) for s in workflow.OPEN_STATUSES],
-    *[("withdraw", s, Status.WITHDRAWN) for s in workflow.OPEN_STATUSES],
+    *[("decline", s, Status.DECLINED) for s in OPEN_STATUSES],
+    *[("withdraw", s, Status.WITHDRAWN) for s in OPEN_STATUSES],
 ]
 ALL_STATUSES = [s for s in Status.values if s != Status.DRAFT]
 ILLEGAL = [
@@ -171,6 +166,6 @@ def test_records_uploaded_closes_the_records_request_once_every_category_arrived
     assert asked.fulfilled_at is not None
     last = Notification.objects.filter(kind=Notification.Kind.RECORDS_UPLOADED).order_by("-pk").first()
     assert last.context == {"count": 2}
-    history = [e["text"] for e in workflow.family_history(SecondOpinionRequest.objects.get(pk=request_obj.pk))]
+    history = [e["text"] for e in family_timeline.family_history(SecondOpinionRequest.objects.get(pk=request_obj.pk))]
     assert "We received the records we asked for." in history
     assert "You sent 2 file(s)." in history

@@ -1,8 +1,10 @@
 """Intake staff's admin (mounted at /staff/): requests with their workflow actions, and the audit log.
 
-One module per concern: ``requests`` (the change list, detail page, actions, downloads, export),
+One module per concern: ``requests`` (the request ModelAdmin), ``queries`` (the change list's queryset and
+search), ``actions`` (the workflow actions), ``detail`` (the detail page's context, downloads, notes),
 ``filters``, ``forms`` (the actions' intermediate pages), ``audit`` (access records and their admin),
-``outbox`` (notifications, for superusers) (the site itself: portal/admin_site.py).
+``outbox`` (notifications, for superusers). The site itself is portal/admin_site.py; the CSV export is
+requests_app/exports.py.
 """
 
 from .audit import AuditLogEntryAdmin

@@ -1,7 +1,8 @@
 """The domain's tables, one module per concern (re-exported here)."""
 
 from .choices import (
-    URGENCY_RANK,
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
     CancerCategory,
     ContactMethod,
     CoverageType,
@@ -27,7 +28,8 @@ from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
 
 __all__ = [
     "AVAILABILITY_FIELDS",
-    "URGENCY_RANK",
+    "CLOSED_STATUSES",
+    "OPEN_STATUSES",
     "AuditLogEntry",
     "CancerCategory",
     "ContactMethod",

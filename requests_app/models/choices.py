@@ -1,4 +1,7 @@
-"""Choices for the request's answers, with labels a parent can read."""
+"""Choices for the request's answers and status, with labels both families and staff can read.
+
+Where the family needs more words than a staff filter (urgency), the step form carries its own labels.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +18,9 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-#: Statuses that end a request: the family can no longer send records to it.
+#: Submitted and still being worked on: the statuses a request can be declined or withdrawn from.
+OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_RECORDS, Status.SCHEDULED)
+#: Finished: no transition leaves these, and the family can no longer send records to them.
 CLOSED_STATUSES = (Status.COMPLETED, Status.DECLINED, Status.WITHDRAWN)
 
 
@@ -100,13 +105,9 @@ class TreatmentStatus(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
-    # Ordered most urgent first; the admin sorts on SecondOpinionRequest.urgency_rank.
-    URGENT = "urgent", _("Urgent: a treatment decision is needed within days")
-    SOON = "soon", _("Soon: within the next two weeks")
-    ROUTINE = "routine", _("Routine: no decision is pending")
-
-
-URGENCY_RANK = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
+    URGENT = "urgent", _("Urgent")
+    SOON = "soon", _("Soon")
+    ROUTINE = "routine", _("Routine")
 
 
 class Reason(models.TextChoices):

@@ -1,6 +1,6 @@
 """The second-opinion request: a draft while the family fills it in, then the submitted request.
 
-One row holds every answer (DESIGN §2). Columns are blank while a draft is in progress;
+One row holds every answer. Columns are blank while a draft is in progress;
 which answers are required is decided by the step forms (requests_app/forms.py), so the
 review page and the step validation can never disagree.
 """
@@ -64,7 +64,7 @@ class SecondOpinionRequest(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=12, unique=True, null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    submitter_role = models.CharField(_("who is submitting"), max_length=10, choices=SubmitterRole.choices)
+    submitter_role = models.CharField(_("submitted by"), max_length=10, choices=SubmitterRole.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
@@ -77,20 +77,18 @@ class SecondOpinionRequest(models.Model):
     )
 
     # --- resume link (requests_app/tokens.py): only the token's hash is stored -----
-    resume_email = models.EmailField(_("email for your saved-request link"), blank=True)
+    resume_email = models.EmailField(_("email for the resume link"), blank=True)
     resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     resume_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
     resume_failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     # --- referring physician (only when a physician submits) ------------------------
-    physician_name = models.CharField(_("your full name"), max_length=200, blank=True)
-    physician_npi = models.CharField(_("your NPI number"), max_length=10, blank=True)
-    physician_institution = models.CharField(_("your hospital or practice"), max_length=200, blank=True)
-    physician_phone = PhoneNumberField(_("your phone number"), blank=True)
-    physician_email = models.EmailField(_("your email address"), blank=True)
-    physician_attests_family_agreed = models.BooleanField(
-        _("The child's parent or legal guardian has agreed to this second-opinion request"), default=False
-    )
+    physician_name = models.CharField(_("physician's name"), max_length=200, blank=True)
+    physician_npi = models.CharField(_("physician's NPI"), max_length=10, blank=True)
+    physician_institution = models.CharField(_("physician's hospital or practice"), max_length=200, blank=True)
+    physician_phone = PhoneNumberField(_("physician's phone"), blank=True)
+    physician_email = models.EmailField(_("physician's email"), blank=True)
+    physician_attests_family_agreed = models.BooleanField(_("family's agreement attested"), default=False)
 
     # --- child ----------------------------------------------------------------------
     child_first_name = models.CharField(_("child's legal first name"), max_length=100, blank=True)
@@ -118,17 +116,15 @@ class SecondOpinionRequest(models.Model):
         _("preferred language"), max_length=8, choices=PreferredLanguage.choices, blank=True
     )
     preferred_contact_method = models.CharField(
-        _("how should we contact you?"), max_length=8, choices=ContactMethod.choices, blank=True
+        _("preferred contact method"), max_length=8, choices=ContactMethod.choices, blank=True
     )
-    guardian_attests_legal_authority = models.BooleanField(
-        _("I have legal authority to consent to medical care for this child"), default=False
-    )
+    guardian_attests_legal_authority = models.BooleanField(_("legal authority attested"), default=False)
     second_guardian_name = models.CharField(_("second parent or guardian's name"), max_length=200, blank=True)
     second_guardian_relationship = models.CharField(
-        _("their relationship to the child"), max_length=20, choices=Relationship.choices, blank=True
+        _("second guardian's relationship"), max_length=20, choices=Relationship.choices, blank=True
     )
-    second_guardian_email = models.EmailField(_("their email address"), blank=True)
-    second_guardian_phone = PhoneNumberField(_("their phone number"), blank=True)
+    second_guardian_email = models.EmailField(_("second guardian's email"), blank=True)
+    second_guardian_phone = PhoneNumberField(_("second guardian's phone"), blank=True)
 
     # --- insurance ------------------------------------------------------------------
     coverage_type = models.CharField(_("type of coverage"), max_length=20, choices=CoverageType.choices, blank=True)
@@ -146,7 +142,7 @@ class SecondOpinionRequest(models.Model):
     current_physician_fax = PhoneNumberField(_("fax number"), blank=True)
     current_physician_email = models.EmailField(_("email address"), blank=True)
     current_physician_aware = models.CharField(
-        _("does this doctor know you are asking for a second opinion?"),
+        _("doctor aware of the second opinion"),
         max_length=12,
         choices=PhysicianAwareness.choices,
         blank=True,
@@ -159,25 +155,21 @@ class SecondOpinionRequest(models.Model):
     )
     diagnosis_date = models.DateField(_("date of diagnosis"), null=True, blank=True)
     diagnosing_institution = models.CharField(_("hospital where the diagnosis was made"), max_length=200, blank=True)
-    diagnosis_changed = models.CharField(
-        _("has the diagnosis changed since it was first made?"), max_length=8, choices=YesNoUnsure.choices, blank=True
-    )
+    diagnosis_changed = models.CharField(_("diagnosis changed"), max_length=8, choices=YesNoUnsure.choices, blank=True)
 
     # --- symptoms and current state -------------------------------------------------
     current_symptoms = models.TextField(_("current symptoms"), blank=True)
     treatment_status = models.CharField(
-        _("where is your child in treatment?"), max_length=16, choices=TreatmentStatus.choices, blank=True
+        _("treatment status"), max_length=16, choices=TreatmentStatus.choices, blank=True
     )
-    urgency = models.CharField(
-        _("how soon do you need an answer?"), max_length=10, choices=Urgency.choices, blank=True, db_index=True
-    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, blank=True, db_index=True)
 
     # --- reasons and visit ----------------------------------------------------------
     reasons = models.JSONField(_("reasons for a second opinion"), default=list, blank=True)
     other_reason = models.CharField(_("other reason"), max_length=500, blank=True)
-    questions = models.TextField(_("questions you want the specialist to answer"), blank=True)
+    questions = models.TextField(_("questions for the specialist"), blank=True)
     visit_preference = models.CharField(
-        _("how would you like to meet the specialist?"), max_length=16, choices=VisitPreference.choices, blank=True
+        _("visit preference"), max_length=16, choices=VisitPreference.choices, blank=True
     )
 
     # --- records (filled by the records step; files are Document rows) --------------
@@ -189,10 +181,8 @@ class SecondOpinionRequest(models.Model):
     treatment_plan_text = models.TextField(_("treatment plan"), blank=True)
 
     # --- consent --------------------------------------------------------------------
-    consent_to_share_records = models.BooleanField(
-        _("I authorize the release of my child's medical records to the center for this review"), default=False
-    )
-    consent_signature = models.CharField(_("type your full name as your signature"), max_length=200, blank=True)
+    consent_to_share_records = models.BooleanField(_("consent to share records"), default=False)
+    consent_signature = models.CharField(_("consent signature"), max_length=200, blank=True)
     consent_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
     consent_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
 

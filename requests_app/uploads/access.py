@@ -1,7 +1,7 @@
 """Who may upload: a browser uploads only to the request its own session holds (draft or status page)."""
 
 from .. import family_session
-from ..models import Document, SecondOpinionRequest, Status
+from ..models import CLOSED_STATUSES, Document, SecondOpinionRequest, Status
 
 
 def accepts_uploads(request_obj):
@@ -10,7 +10,7 @@ def accepts_uploads(request_obj):
         return False
     if request_obj.status == Status.DRAFT:
         return True
-    if request_obj.status in (Status.WITHDRAWN, Status.DECLINED, Status.COMPLETED):
+    if request_obj.status in CLOSED_STATUSES:
         return False
     return request_obj.records_requests.filter(fulfilled_at__isnull=True).exists()
 
