@@ -1,11 +1,11 @@
-"""factory_boy factories: drafts at any stage, complete drafts, submitted requests."""
+"""factory_boy factories: drafts at any stage, complete drafts, submitted requests, their documents."""
 
 import datetime
 
 import factory
 from django.utils import timezone
 
-from requests_app.models import SecondOpinionRequest, Status, SubmitterRole
+from requests_app.models import Document, DocumentStatus, SecondOpinionRequest, Status, SubmitterRole
 
 
 class DraftFactory(factory.django.DjangoModelFactory):
@@ -78,3 +78,22 @@ class SubmittedRequestFactory(CompleteDraftFactory):
     status = Status.SUBMITTED
     submitted_at = factory.LazyFunction(timezone.now)
     reference = factory.Sequence(lambda n: f"SO-T{n:03d}-{n % 10000:04d}"[:12])
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """An uploaded PDF report of a submitted request; pass ``metadata`` and ``detected_type`` for others."""
+
+    class Meta:
+        model = Document
+
+    request = factory.SubFactory(SubmittedRequestFactory)
+    category = "reports"
+    report_type = "pathology"
+    original_name = factory.Sequence(lambda n: f"report-{n}.pdf")
+    declared_size = 2048
+    stored_size = factory.SelfAttribute("declared_size")
+    declared_content_type = "application/pdf"
+    detected_type = "pdf"
+    storage_key = factory.Sequence(lambda n: f"records/test/{n:06d}-object")
+    status = DocumentStatus.UPLOADED
+    completed_at = factory.LazyFunction(timezone.now)
