@@ -5,9 +5,10 @@ import datetime
 import json
 
 import pytest
+from django.utils import translation
 
 from requests_app.fhir import request_bundle, transaction_bundle
-from requests_app.models import DocumentStatus, Status
+from requests_app.models import DocumentStatus, Status, VisitPreference
 
 from .factories import DocumentFactory, DraftFactory, PhysicianDraftFactory, SubmittedRequestFactory
 from .fhir_checks import library_json, references, resource_types, resources_of, validated
@@ -118,7 +119,12 @@ def test_full_request_carries_the_answers(full_request):
     (child,) = resources_of(bundle, "Patient")
     assert child["birthDate"] == full_request.child_birth_date.isoformat()
     assert {"use": "nickname", "text": "Lulu", "given": ["Lulu"]} in child["name"]
-    referring = [p for p in resources_of(bundle, "Practitioner") if len(p["identifier"]) == 2]
+    roles = {r["code"][0]["text"]: r for r in resources_of(bundle, "PractitionerRole")}
+    assert set(roles) == {"Treating physician", "Referring physician"}
+    assert roles["Treating physician"]["specialty"] == [{"text": "Pediatric oncology"}]
+    assert roles["Referring physician"]["organization"] == {"display": "Riverside Pediatrics"}
+    practitioners = {f"urn:uuid:{p['id']}": p for p in resources_of(bundle, "Practitioner")}
+    referring = [practitioners[roles["Referring physician"]["practitioner"]["reference"]]]
     assert referring[0]["identifier"][1] == {"system": "http://hl7.org/fhir/sid/us-npi", "value": "1234567893"}
     (consultation,) = resources_of(bundle, "ServiceRequest")
     assert consultation["priority"] == "asap"
@@ -192,6 +198,22 @@ def test_request_with_minimal_answers_exports_a_valid_bundle():
     assert types == ["Patient", "RelatedPerson", "Practitioner", "PractitionerRole", "Condition", "ServiceRequest"]
     (consultation,) = resources_of(bundle, "ServiceRequest")
     assert (consultation["status"], consultation["priority"]) == ("active", "urgent")
+    (guardian,) = resources_of(bundle, "RelatedPerson")
+    assert consultation["requester"] == {"reference": f"urn:uuid:{guardian['id']}"}
+
+
+def test_labels_are_written_in_english_whatever_the_active_language(full_request):
+    with translation.override("es"):
+        assert str(VisitPreference.IN_PERSON.label) == "Consulta en persona"  # the catalogue is in use
+        bundle = request_bundle(full_request)
+
+    (consultation,) = resources_of(bundle, "ServiceRequest")
+    assert consultation["orderDetail"][0]["text"] == "In-person visit"
+
+
+def test_export_reads_the_documents_in_one_query(full_request, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        request_bundle(full_request)
 
 
 def test_a_draft_with_no_answers_still_exports_a_valid_bundle():

@@ -5,35 +5,42 @@ fhir.resources' R4B models. Every fullUrl is a urn:uuid derived from the request
 so the same request exports the same ids every time and references resolve inside the bundle.
 """
 
+from django.utils import translation
+
 from .clinical import condition, service_request
 from .common import URN_SYSTEM, full_url, resource_uuid
-from .documents import document_reference, imaging_studies
-from .people import coverage, patient, practitioners, related_persons
+from .documents import dicom_header, document_reference, imaging_studies
+from .people import coverage, current_physician, patient, referring_physician, related_persons
 
 __all__ = ["bundle_resources", "request_bundle", "transaction_bundle"]
 
 
 def bundle_resources(request_obj):
     """Every resource of the request, the child first, the consultation request last."""
+    # The receiving systems read English, whatever language the staff member's session is in.
+    with translation.override("en"):
+        return _resources(request_obj)
+
+
+def _resources(request_obj):
     child = patient(request_obj)
     guardians = related_persons(request_obj, child)
-    physicians = practitioners(request_obj)
+    guardian = guardians[0] if guardians else None
+    current, referring = current_physician(request_obj), referring_physician(request_obj)
     documents = list(request_obj.documents.live().order_by("category", "created_at", "pk"))
     studies = imaging_studies(request_obj, documents, child)
     references = [
-        document_reference(request_obj, d, child, studies.get((d.metadata or {}).get("dicom", {}).get("study_uid")))
-        for d in documents
+        document_reference(request_obj, d, child, studies.get(dicom_header(d).get("study_uid"))) for d in documents
     ]
     diagnosis = condition(request_obj, child)
-    payer = coverage(request_obj, child, guardians[0] if guardians else None)
-    requester = physicians[-1][0] if request_obj.is_physician_request and physicians else None
-    if requester is None and guardians:
-        requester = guardians[0]
+    # The physician who submitted is the requester; otherwise the family is.
+    requester = referring[0] if referring else guardian
     consultation = service_request(
         request_obj, child, requester, diagnosis, supporting=[*studies.values(), *references]
     )
-    roles = [resource for pair in physicians for resource in pair]
-    resources = [child, *guardians, *roles, payer, diagnosis, *studies.values(), *references, consultation]
+    physicians = [*(current or ()), *(referring or ())]
+    payer = coverage(request_obj, child, guardian)
+    resources = [child, *guardians, *physicians, payer, diagnosis, *studies.values(), *references, consultation]
     return [r for r in resources if r]
 
 

@@ -59,7 +59,6 @@ def patient(request_obj):
         gender=GENDERS.get(request_obj.child_sex),
         birthDate=date_value(request_obj.child_birth_date),
         address=address(request_obj),
-        communication=language(request_obj),
     )
 
 
@@ -93,40 +92,39 @@ def related_persons(request_obj, child):
     return people
 
 
-def practitioners(request_obj):
-    """``[(Practitioner, PractitionerRole)]``: the child's current doctor and the referring physician."""
-    pairs = []
-    current = request_obj.current_physician_name
-    if current:
-        pairs.append(
-            _practitioner(
-                request_obj,
-                "current",
-                current,
-                institution=request_obj.current_physician_institution,
-                specialty=request_obj.current_physician_specialty,
-                contacts=telecom(
-                    request_obj.current_physician_phone,
-                    request_obj.current_physician_email,
-                    request_obj.current_physician_fax,
-                ),
-            )
-        )
-    if request_obj.is_physician_request and request_obj.physician_name:
-        pairs.append(
-            _practitioner(
-                request_obj,
-                "referring",
-                request_obj.physician_name,
-                institution=request_obj.physician_institution,
-                contacts=telecom(request_obj.physician_phone, request_obj.physician_email),
-                npi=request_obj.physician_npi,
-            )
-        )
-    return pairs
+def current_physician(request_obj):
+    """``(Practitioner, PractitionerRole)`` of the child's current doctor, or None."""
+    if not request_obj.current_physician_name:
+        return None
+    return _practitioner(
+        request_obj,
+        "current",
+        request_obj.current_physician_name,
+        role="Treating physician",
+        institution=request_obj.current_physician_institution,
+        specialty=request_obj.current_physician_specialty,
+        contacts=telecom(
+            request_obj.current_physician_phone, request_obj.current_physician_email, request_obj.current_physician_fax
+        ),
+    )
 
 
-def _practitioner(request_obj, key, name, institution, contacts, specialty="", npi=""):
+def referring_physician(request_obj):
+    """``(Practitioner, PractitionerRole)`` of the physician who submitted the request, or None."""
+    if not (request_obj.is_physician_request and request_obj.physician_name):
+        return None
+    return _practitioner(
+        request_obj,
+        "referring",
+        request_obj.physician_name,
+        role="Referring physician",
+        institution=request_obj.physician_institution,
+        contacts=telecom(request_obj.physician_phone, request_obj.physician_email),
+        npi=request_obj.physician_npi,
+    )
+
+
+def _practitioner(request_obj, key, name, role, institution, contacts, specialty="", npi=""):
     practitioner = new_resource(
         "Practitioner",
         resource_uuid(request_obj, "Practitioner", key),
@@ -134,15 +132,16 @@ def _practitioner(request_obj, key, name, institution, contacts, specialty="", n
         name=[human_name(full=name)],
     )
     # Institution, specialty and work contacts belong to the role, not the person, in FHIR.
-    role = new_resource(
+    practitioner_role = new_resource(
         "PractitionerRole",
         resource_uuid(request_obj, "PractitionerRole", key),
         practitioner=reference(practitioner),
         organization={"display": institution} if institution else None,
+        code=[concept(role)],
         specialty=present(concept(specialty)),
         telecom=contacts,
     )
-    return practitioner, role
+    return practitioner, practitioner_role
 
 
 def coverage(request_obj, child, guardian):
