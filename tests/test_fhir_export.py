@@ -272,3 +272,8 @@ def test_transaction_bundle_creates_each_resource_once_and_keeps_links(full_requ
         assert entry["request"]["ifNoneExist"] == f"identifier=urn:ietf:rfc:3986|{entry['fullUrl']}"
         assert set(references(resource)) <= full_urls
     assert json.loads(json.dumps(bundle)) == bundle
+
+
+def test_an_unknown_bundle_type_is_refused(full_request):
+    with pytest.raises(ValueError):
+        request_bundle(full_request, bundle_type="batch")

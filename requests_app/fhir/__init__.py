@@ -12,7 +12,10 @@ from .common import URN_SYSTEM, full_url, resource_uuid
 from .documents import dicom_header, document_reference, imaging_studies
 from .people import coverage, current_physician, patient, referring_physician, related_persons
 
-__all__ = ["bundle_resources", "request_bundle", "transaction_bundle"]
+__all__ = ["CONTENT_TYPE", "bundle_resources", "request_bundle", "transaction_bundle"]
+
+#: The media type of FHIR JSON, for a download or a POST to a FHIR endpoint.
+CONTENT_TYPE = "application/fhir+json"
 
 
 def bundle_resources(request_obj):
@@ -48,6 +51,8 @@ def request_bundle(request_obj, bundle_type="collection"):
     """The request as a Bundle dict: ``collection`` to download, ``transaction`` to send."""
     if bundle_type == "transaction":
         return transaction_bundle(request_obj)
+    if bundle_type != "collection":
+        raise ValueError(f"unsupported bundle type: {bundle_type}")
     return {
         "resourceType": "Bundle",
         "id": str(resource_uuid(request_obj, "Bundle")),
