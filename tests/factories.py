@@ -97,3 +97,15 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     part_size = 8 * 1024 * 1024
     status = DocumentStatus.UPLOADED
     completed_at = factory.LazyFunction(timezone.now)
+
+
+class ReportDocumentFactory(DocumentFactory):
+    """An uploaded PDF report of a submitted request; pass ``metadata`` and ``detected_type`` for others."""
+
+    request = factory.SubFactory(SubmittedRequestFactory)
+    category = DocumentCategory.REPORTS
+    report_type = "pathology"
+    original_name = factory.Sequence(lambda n: f"report-{n}.pdf")
+    declared_size = 2048
+    declared_content_type = "application/pdf"
+    detected_type = "pdf"
