@@ -30,10 +30,31 @@ MAX_PREVIEW_SIZE = 256
 
 @dataclass(frozen=True)
 class SliceHeader:
-    """One object of the series and its header (everything before Pixel Data)."""
+    """One object of the series, its header (everything before Pixel Data) and where it lies."""
 
     obj: StoredObject
     ds: Dataset
+    series: str
+    position: float | None  # along the slice normal, in mm
+    instance: int | None
+
+
+def _position_along_normal(ds):
+    try:
+        orientation = np.asarray(ds.ImageOrientationPatient, float)
+        position = np.asarray(ds.ImagePositionPatient, float)
+        if orientation.shape != (6,) or position.shape != (3,):
+            return None
+        return float(np.dot(position, np.cross(orientation[:3], orientation[3:])))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _instance_number(ds):
+    try:
+        return int(ds.InstanceNumber)
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def read_header(read, obj):
@@ -41,12 +62,16 @@ def read_header(read, obj):
     file = RangedFile(read, obj, first_fetch=HEADER_FETCH, limit=HEADER_LIMIT)
     try:
         ds = pydicom.dcmread(file, stop_before_pixels=True, force=True)
+        if "Rows" not in ds or "Columns" not in ds:
+            return None
+        series = str(ds.get("SeriesInstanceUID", ""))
     except StorageReadError:
         raise
     except Exception as exc:
         logger.info("DICOM header unreadable for preview: %s", type(exc).__name__)
         return None
-    return SliceHeader(obj, ds) if "Rows" in ds and "Columns" in ds else None
+    # Worked out here, in the reading threads, so that ordering 400 slices costs no parsing later.
+    return SliceHeader(obj, ds, series, _position_along_normal(ds), _instance_number(ds))
 
 
 def read_headers(objects, read, workers=HEADER_WORKERS):
@@ -58,28 +83,19 @@ def read_headers(objects, read, workers=HEADER_WORKERS):
         return [header for header in pool.map(lambda obj: read_header(read, obj), objects) if header]
 
 
-def _position_along_normal(ds):
-    row, col = np.asarray(ds.ImageOrientationPatient[:3], float), np.asarray(ds.ImageOrientationPatient[3:], float)
-    return float(np.dot(np.asarray(ds.ImagePositionPatient, float), np.cross(row, col)))
-
-
-def _has_geometry(ds):
-    return len(ds.get("ImagePositionPatient") or []) == 3 and len(ds.get("ImageOrientationPatient") or []) == 6
-
-
 def order_slices(headers):
     """Slices in anatomical order: position along the slice normal, else InstanceNumber, else as given."""
-    if all(_has_geometry(h.ds) for h in headers):
-        return sorted(headers, key=lambda h: _position_along_normal(h.ds))
-    if all(h.ds.get("InstanceNumber") is not None for h in headers):
-        return sorted(headers, key=lambda h: int(h.ds.InstanceNumber))
+    if all(h.position is not None for h in headers):
+        return sorted(headers, key=lambda h: h.position)
+    if all(h.instance is not None for h in headers):
+        return sorted(headers, key=lambda h: h.instance)
     return list(headers)
 
 
 def middle_slice(headers):
     """The representative slice of the series' largest run (one SeriesInstanceUID) and its frame index."""
-    series = Counter(str(h.ds.get("SeriesInstanceUID", "")) for h in headers).most_common(1)[0][0]
-    ordered = order_slices([h for h in headers if str(h.ds.get("SeriesInstanceUID", "")) == series])
+    series = Counter(h.series for h in headers).most_common(1)[0][0]
+    ordered = order_slices([h for h in headers if h.series == series])
     chosen = ordered[len(ordered) // 2]
     frames = int(chosen.ds.get("NumberOfFrames") or 1)
     return chosen, frames // 2
