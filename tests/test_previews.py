@@ -65,6 +65,13 @@ def test_uncompressed_series_without_window_gets_a_percentile_window():
     assert_left_to_right_ramp(pixels(preview), tolerance=4)
 
 
+def test_large_image_is_scaled_to_256_pixels_on_its_longer_side():
+    preview = render(series_objects([ct_slice(gradient(1600, 2400))]))
+
+    assert (preview.width, preview.height) == (256, 171)
+    assert_left_to_right_ramp(pixels(preview), tolerance=4)
+
+
 @pytest.mark.parametrize("syntax", [JPEGBaseline8Bit, JPEGLosslessSV1, JPEG2000Lossless, RLELossless])
 def test_compressed_series_of_cds_decode_to_the_same_picture(syntax):
     objects = gradient_series(syntax=syntax)

@@ -16,7 +16,7 @@ from pydicom.multival import MultiValue
 from pydicom.pixels import apply_color_lut, apply_modality_lut, pixel_array
 from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
-from .images import Preview, encode_png, linear_window, percentile_window, to_uint8
+from .images import Preview, decimate, encode_png, linear_window, percentile_window, to_uint8
 from .ranged import CountingReader, KiB, MiB, RangedFile, StorageReadError, StoredObject
 
 logger = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ def render_series_preview(objects, read, *, max_size=MAX_PREVIEW_SIZE, workers=H
     chosen, frame = middle_slice(headers)
     syntax = transfer_syntax(chosen.ds)
     try:
-        pixels, detail = display_pixels(decode_frame(counter, chosen, frame), chosen.ds)
+        pixels, detail = display_pixels(decimate(decode_frame(counter, chosen, frame), max_size), chosen.ds)
         png, width, height = encode_png(pixels, max_size)
     except StorageReadError:
         raise

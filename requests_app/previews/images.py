@@ -55,6 +55,12 @@ def to_uint8(values):
     return np.clip(values * (255.0 / top), 0, 255).astype(np.uint8) if top > 0 else values.astype(np.uint8)
 
 
+def decimate(pixels, max_size):
+    """Every n-th row and column, keeping at least 4x the output size, so huge images window cheaply."""
+    step = max(1, max(pixels.shape[:2]) // (4 * max_size))
+    return pixels[::step, ::step] if step > 1 else pixels
+
+
 def encode_png(pixels, max_size):
     """A PNG no larger than max_size on its longer side (never enlarged); returns (png, width, height)."""
     image = Image.fromarray(np.ascontiguousarray(pixels))

@@ -52,6 +52,8 @@ def find_embedded_image(tif):
         kind = page_kind(index, page, first)
         if kind and kind not in found and page.imagewidth * page.imagelength <= MAX_PIXELS:
             found[kind] = page
+            if kind == KIND_ORDER[0]:
+                break  # nothing is preferred to a thumbnail: leave the later directories unread
     for kind in KIND_ORDER:
         if kind in found:
             return found[kind], kind
