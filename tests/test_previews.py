@@ -15,6 +15,7 @@ from pydicom.uid import MPEG4HP41, JPEG2000Lossless, JPEGBaseline8Bit, JPEGLossl
 from requests_app.previews import (
     StorageReadError,
     StoredObject,
+    inclusive_range_reader,
     memory_reader,
     render_series_preview,
     render_slide_thumbnail,
@@ -199,6 +200,18 @@ def test_storage_failure_is_raised_for_a_retry():
 
     with pytest.raises(StorageReadError):
         render_series_preview([StoredObject("a", 1000)], failing)
+
+
+def test_reader_with_inclusive_range_ends_reads_the_same_pixels():
+    objects = series_objects([band_phantom()])
+    listed = [StoredObject(key, len(data)) for key, data in objects.items()]
+
+    def read_range(key, start, end):
+        return objects[key][start : end + 1]
+
+    preview = render_series_preview(listed, inclusive_range_reader(read_range))
+
+    assert np.all(pixels(preview)[:, 90:165] == 128) and pixels(preview)[:, 176:].min() == 255
 
 
 @pytest.mark.integration

@@ -16,7 +16,7 @@ from pydicom.multival import MultiValue
 from pydicom.pixels import apply_color_lut, apply_modality_lut, pixel_array
 from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
-from .images import Preview, decimate, encode_png, linear_window, percentile_window, to_uint8
+from .images import PreviewResult, decimate, encode_png, linear_window, percentile_window, to_uint8
 from .ranged import CountingReader, KiB, MiB, RangedFile, StorageReadError, StoredObject
 
 logger = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def render_series_preview(objects, read, *, max_size=MAX_PREVIEW_SIZE, workers=H
     counter = CountingReader(read)
 
     def result(png=None, detail="", key=None, width=0, height=0):
-        return Preview(png, detail, key, counter.bytes_read, counter.requests, width, height)
+        return PreviewResult(png, detail, key, counter.bytes_read, counter.requests, width, height)
 
     headers = read_headers(objects, counter, workers)
     if not headers:

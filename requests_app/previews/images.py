@@ -11,7 +11,7 @@ PERCENTILE_WINDOW = (1.0, 99.0)
 
 
 @dataclass(frozen=True)
-class Preview:
+class PreviewResult:
     """What rendering produced: a PNG, or why there is none, and what it cost to read."""
 
     png: bytes | None

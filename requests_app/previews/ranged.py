@@ -147,3 +147,12 @@ def memory_reader(objects: dict[str, bytes]) -> RangedReader:
         return objects[key][start : start + length]
 
     return read
+
+
+def inclusive_range_reader(read_range) -> RangedReader:
+    """A ranged reader over a ``read_range(key, start, end)`` whose end is inclusive, as HTTP ranges are."""
+
+    def read(key, start, length):
+        return read_range(key, start, start + length - 1) if length > 0 else b""
+
+    return read

@@ -9,7 +9,7 @@ import logging
 import numpy as np
 import tifffile
 
-from .images import Preview, encode_png, to_uint8
+from .images import PreviewResult, encode_png, to_uint8
 from .ranged import CountingReader, KiB, RangedFile, StorageReadError
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def render_slide_thumbnail(obj, read, *, max_size=MAX_PREVIEW_SIZE):
     counter = CountingReader(read)
 
     def result(png=None, detail="", width=0, height=0):
-        return Preview(png, detail, obj.key, counter.bytes_read, counter.requests, width, height)
+        return PreviewResult(png, detail, obj.key, counter.bytes_read, counter.requests, width, height)
 
     try:
         with tifffile.TiffFile(RangedFile(counter, obj, first_fetch=TIFF_FETCH)) as tif:
