@@ -89,3 +89,18 @@ def compress(ds, syntax):
 def series_objects(datasets, prefix="series"):
     """{storage key: bytes} for a list of datasets, keyed by position in the list."""
     return {f"{prefix}/{number:04d}.dcm": to_bytes(ds) for number, ds in enumerate(datasets)}
+
+
+def ultrasound_jpeg(rgb):
+    """An ultrasound-like colour image, JPEG baseline as scanners write it (YBR_FULL_422, Pillow's encoder)."""
+    from PIL import Image
+
+    ds = ct_slice(rgb[..., 0], Modality="US")
+    frame = io.BytesIO()
+    Image.fromarray(rgb).save(frame, format="JPEG", quality=95)
+    ds.SamplesPerPixel, ds.PlanarConfiguration = 3, 0
+    ds.PhotometricInterpretation = "YBR_FULL_422"
+    ds.PixelData = encapsulate([frame.getvalue()])
+    ds["PixelData"].VR = "OB"
+    ds.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
+    return ds

@@ -22,7 +22,7 @@ from requests_app.previews import (
     s3_reader,
 )
 
-from .dicom_samples import compress, ct_slice, gradient, series_objects, to_bytes
+from .dicom_samples import compress, ct_slice, gradient, series_objects, to_bytes, ultrasound_jpeg
 
 # Hounsfield bands of the window phantom: air (below the window), soft tissue (its centre), bone (above).
 AIR, TISSUE, BONE = -1000, 40, 1000
@@ -81,6 +81,18 @@ def test_compressed_series_of_cds_decode_to_the_same_picture(syntax):
 
     assert preview.available, preview.detail
     assert_left_to_right_ramp(pixels(preview), tolerance=6)
+
+
+def test_colour_jpeg_of_an_ultrasound_keeps_its_colours():
+    rgb = np.zeros((240, 320, 3), np.uint8)
+    rgb[:, :160], rgb[:, 160:] = (200, 40, 40), (40, 40, 200)
+
+    preview = render(series_objects([ultrasound_jpeg(rgb)]))
+
+    image = pixels(preview).astype(int)
+    assert preview.detail == "colour" and image.shape == (192, 256, 3)
+    assert np.abs(image[20:170, 10:110] - (200, 40, 40)).max() <= 10
+    assert np.abs(image[20:170, 150:250] - (40, 40, 200)).max() <= 10
 
 
 def test_series_window_is_applied_after_rescale():

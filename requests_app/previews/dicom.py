@@ -57,6 +57,13 @@ def _instance_number(ds):
         return None
 
 
+def frame_count(ds):
+    try:
+        return max(1, int(ds.get("NumberOfFrames") or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
 def read_header(read, obj):
     """The header of one object, or None when it is not a DICOM image (or its header has no end)."""
     file = RangedFile(read, obj, first_fetch=HEADER_FETCH, limit=HEADER_LIMIT)
@@ -97,8 +104,7 @@ def middle_slice(headers):
     series = Counter(h.series for h in headers).most_common(1)[0][0]
     ordered = order_slices([h for h in headers if h.series == series])
     chosen = ordered[len(ordered) // 2]
-    frames = int(chosen.ds.get("NumberOfFrames") or 1)
-    return chosen, frames // 2
+    return chosen, frame_count(chosen.ds) // 2
 
 
 def transfer_syntax(ds):
@@ -147,7 +153,7 @@ def display_pixels(arr, ds):
 def decode_frame(read, header, frame):
     """The stored values of one frame, reading that object's header and that frame only."""
     file = RangedFile(read, header.obj, first_fetch=HEADER_FETCH)
-    frames = int(header.ds.get("NumberOfFrames") or 1)
+    frames = frame_count(header.ds)
     # Passed always: files written without file meta (common on old CDs) carry no transfer syntax.
     syntax = transfer_syntax(header.ds)
     return pixel_array(file, index=frame if frames > 1 else None, transfer_syntax_uid=syntax)

@@ -83,7 +83,7 @@ def render_slide_thumbnail(obj, read, *, max_size=MAX_PREVIEW_SIZE):
             if page is None:
                 return result(detail="no thumbnail in file")
             try:
-                pixels = display_samples(page.asarray())
+                png, width, height = encode_png(display_samples(page.asarray()), max_size)
             except StorageReadError:
                 raise
             except Exception as exc:
@@ -94,5 +94,4 @@ def render_slide_thumbnail(obj, read, *, max_size=MAX_PREVIEW_SIZE):
     except Exception as exc:
         logger.info("Slide file unreadable for preview: %s", type(exc).__name__)
         return result(detail="preview not available: not a readable TIFF file")
-    png, width, height = encode_png(pixels, max_size)
     return result(png, kind, width, height)
