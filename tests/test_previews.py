@@ -301,6 +301,17 @@ def test_macro_image_is_shown_when_no_thumbnail():
     assert np.abs(image[10:70, 10:110].astype(int) - BLUE).max() <= 8
 
 
+def test_thumbnail_that_cannot_be_decoded_says_so():
+    data = bytearray(slide_file([THUMBNAIL]))
+    with tifffile.TiffFile(io.BytesIO(data)) as tif:
+        offset, count = tif.pages[1].dataoffsets[0], tif.pages[1].databytecounts[0]
+    data[offset : offset + count] = b"\x00" * count  # the JPEG stream, zeroed
+
+    preview = render_slide(bytes(data))
+
+    assert not preview.available and preview.detail == "preview not available: JPEG thumbnail"
+
+
 def test_slide_without_embedded_image_says_so():
     assert render_slide(slide_file([])).detail == "no thumbnail in file"
 
