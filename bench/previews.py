@@ -6,7 +6,8 @@ Everything runs on loopback: moto's S3 server (its own process), this script (it
 series, 512x512 16-bit slices of a phantom with a CT window, and stores it) and a worker process
 that renders the preview through the portal's ranged reader over boto3 ranged GETs, as the
 preview task does. The worker reports the bytes it read from storage, the seconds the render
-took (after imports and the boto3 client are ready, as in a running Celery worker) and its peak
+took (after imports and the boto3 client are ready, as in a running Celery worker), the CPU time it
+and the S3 server spent (wall time on a shared machine varies with its load) and its peak
 RSS. Last line: ``preview_s=<f> bytes_read_mb=<f> worker_rss_mb=<f>``.
 Targets (issue 12): under 5 % of the series' bytes read and under 3 s.
 """
@@ -123,17 +124,8 @@ def worker(endpoint, server_pid, png_path=None):
     print(json.dumps(answer))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--slices", type=int, default=400)
-    parser.add_argument("--size", type=int, default=512)
-    parser.add_argument("--save-png", help="write the preview to this .png path")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--server-pid", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        return worker(args.worker, args.server_pid, args.save_png)
-
+def run_on_server(args):
+    """Start moto's S3 server, store the series, run the worker; return (series bytes, worker's answer)."""
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     moto = subprocess.Popen(
@@ -151,15 +143,9 @@ def main():
             f"stored {args.slices} slices of {args.size}x{args.size} 16-bit: {total / MB:.1f} MB "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        command = [
-            sys.executable,
-            __file__,
-            *["--server-pid", str(moto.pid)],
-            "--worker",
-            endpoint,
-            *(["--save-png", args.save_png] if args.save_png else []),
-        ]
-        result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+        command = [sys.executable, __file__, "--server-pid", str(moto.pid), "--worker", endpoint]
+        command += ["--save-png", args.save_png] if args.save_png else []
+        return total, json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
     finally:
         moto.send_signal(signal.SIGTERM)
         try:
@@ -167,6 +153,8 @@ def main():
         except subprocess.TimeoutExpired:
             moto.kill()
 
+
+def report(total, result):
     share = result["bytes_read"] / total
     print(
         f"preview: {result['detail']}, slice {result['source_key']}, {result['size'][0]}x{result['size'][1]} PNG "
@@ -190,6 +178,20 @@ def main():
         f"preview_s={result['seconds']:.3f} bytes_read_mb={result['bytes_read'] / MB:.3f} "
         f"worker_rss_mb={result['peak_rss_mb']:.1f}"
     )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--slices", type=int, default=400)
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--save-png", help="write the preview to this .png path")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--server-pid", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.server_pid, args.save_png)
+    else:
+        report(*run_on_server(args))
 
 
 if __name__ == "__main__":
