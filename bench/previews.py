@@ -1,4 +1,4 @@
-"""PreviewResult benchmark: the middle slice of a 400-image CT series stored on an S3 server.
+"""Preview benchmark: the middle slice of a 400-image CT series stored on an S3 server.
 
     .venv/bin/python bench/previews.py [--slices 400] [--size 512]
 
