@@ -82,3 +82,8 @@ bench-uploads: install-dev
 BENCH_ADMIN_ARGS ?=
 bench-admin: install-dev
 	$(BIN)/python bench/admin.py $(BENCH_ADMIN_ARGS)
+
+# Preview of a 400-slice 512x512 CT series stored on loopback S3 (moto server): bytes read, seconds, worker peak RSS.
+.PHONY: bench-previews
+bench-previews: install-dev
+	$(BIN)/python bench/previews.py
