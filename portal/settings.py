@@ -94,8 +94,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, sessions' companions) ----------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache holds only rate-limit counters: when Redis is down or hung, pages are served without them
+# (portal/ratelimit_cache.py), after at most these short waits (redis-py waits forever by default).
+REDIS_CACHE = {
+    "BACKEND": "portal.ratelimit_cache.FailOpenRedisCache",
+    "OPTIONS": {
+        "socket_connect_timeout": env.float("REDIS_CACHE_CONNECT_TIMEOUT", default=0.5),
+        "socket_timeout": env.float("REDIS_CACHE_SOCKET_TIMEOUT", default=0.5),
+    },
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {**REDIS_CACHE, "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -250,6 +259,8 @@ RATE_LIMIT_START = env.str("RATE_LIMIT_START", default="30/h")
 RATE_LIMIT_RESUME = env.str("RATE_LIMIT_RESUME", default="20/h")
 RATE_LIMIT_LINK_REQUEST = env.str("RATE_LIMIT_LINK_REQUEST", default="10/h")
 RATELIMIT_VIEW = "requests_app.views.rate_limited"
+# The library's switch: a counter the cache cannot give means "allowed" (see portal/ratelimit_cache.py).
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "requests_app.network.client_ip"
 PHONENUMBER_DEFAULT_REGION = "US"
 PHONENUMBER_DB_FORMAT = "E164"
