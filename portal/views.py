@@ -1,6 +1,7 @@
 """Project-level views that belong to no domain: health probes and the server-error page."""
 
 from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
@@ -27,3 +28,8 @@ def server_error(request):
     """The 500 page, rendered without the request: no context processor may touch the session or the
     database, which may be what failed. The active language (the family's, when set) still applies."""
     return HttpResponseServerError(render_to_string("500.html", center(request)))
+
+
+def csrf_failure(request, reason=""):
+    """A form's CSRF check failed (a page left open for hours, cookies off): say what to do, in the layout."""
+    return render(request, "403_csrf.html", status=403)

@@ -77,3 +77,30 @@ def test_the_proxys_static_error_pages_give_the_phone_number_in_english_and_span
     assert settings.CENTER_PHONE in page and settings.CENTER_NAME in page
     assert "What you saved is kept." in page and "Lo que guardó se conserva." in page
     assert 'href="/static/css/portal.css"' in page and "style=" not in page and "<style" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "host", "status", "heading"),
+    [
+        ("/no-such-page/", "testserver", 404, "We could not find this page"),
+        ("/", "not-our-host.example", 400, "Something in this request was not right"),
+    ],
+)
+def test_other_error_pages_use_the_portal_layout_and_give_the_phone_number(path, host, status, heading, settings):
+    settings.DEBUG = False
+    response = Client().get(path, HTTP_HOST=host)
+
+    assert response.status_code == status
+    page = response.content.decode()
+    assert heading in page and settings.CENTER_PHONE in page and 'href="/static/css/portal.css"' in page
+
+
+@pytest.mark.django_db
+def test_a_form_sent_from_a_stale_page_explains_what_to_do(settings):
+    settings.DEBUG = False
+    response = Client(enforce_csrf_checks=True).post("/request/start/", {"role": "guardian"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Please reload the page and try again" in page and settings.CENTER_PHONE in page
