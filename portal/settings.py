@@ -94,12 +94,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, sessions' companions) ----------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache holds only rate-limit counters: when Redis is down or hung, pages are served without them
+# (portal/ratelimit_cache.py), after at most these short waits (redis-py waits forever by default).
+REDIS_CACHE = {
+    "BACKEND": "portal.ratelimit_cache.FailOpenRedisCache",
+    "OPTIONS": {
+        "socket_connect_timeout": env.float("REDIS_CACHE_CONNECT_TIMEOUT", default=0.5),
+        "socket_timeout": env.float("REDIS_CACHE_SOCKET_TIMEOUT", default=0.5),
+    },
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {**REDIS_CACHE, "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions (they survive a Redis outage); portal/session_store.py says why not Django's class as is.
+SESSION_ENGINE = "portal.session_store"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -109,6 +119,8 @@ SECURE_SSL = env.bool("SECURE_SSL", default=not DEBUG and SITE_URL.startswith("h
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_SSL_REDIRECT = SECURE_SSL and env.bool("SECURE_SSL_REDIRECT", default=True)
+# Probes (docker healthcheck, the proxy) ask over plain HTTP from inside: answer them, do not redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_SSL else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
 SECURE_HSTS_PRELOAD = SECURE_SSL
@@ -119,6 +131,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -253,6 +266,8 @@ RATE_LIMIT_START = env.str("RATE_LIMIT_START", default="30/h")
 RATE_LIMIT_RESUME = env.str("RATE_LIMIT_RESUME", default="20/h")
 RATE_LIMIT_LINK_REQUEST = env.str("RATE_LIMIT_LINK_REQUEST", default="10/h")
 RATELIMIT_VIEW = "requests_app.views.rate_limited"
+# The library's switch: a counter the cache cannot give means "allowed" (see portal/ratelimit_cache.py).
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "requests_app.network.client_ip"
 PHONENUMBER_DEFAULT_REGION = "US"
 PHONENUMBER_DB_FORMAT = "E164"
