@@ -6,6 +6,7 @@
 #   RGW_PORT, RGW_MON_PORT  loopback ports (default: free ones)
 #   RGW_VAULT_ADDR, RGW_VAULT_TOKEN  a Vault transit API for SSE-S3 (AES256); unset: no SSE-S3
 #   RGW_MEMSTORE_BYTES  the in-memory object store's capacity (default 4 GiB; RAM is used as filled)
+#   RGW_OWNER_PID  the process the cluster belongs to: once it is gone, the next start stops the cluster
 set -euo pipefail
 
 ROOT=${RGW_ROOT:-/var/cache/portal-rgw/root}
@@ -22,7 +23,13 @@ if [ "${_RGW_IN_NAMESPACE:-}" != 1 ]; then
 		echo "scripts/rgw/start.sh: no RGW chroot in $ROOT; run scripts/rgw/install.sh (make rgw)" >&2
 		exit 1
 	fi
+	# Clusters left by a run killed before its clean-up: the process that started them is gone.
+	for old in "$ROOT"/tmp/portal-rgw.*; do
+		owner=$(cat "$old/owner" 2>/dev/null) || continue
+		kill -0 "$owner" 2>/dev/null || "$HERE/stop.sh" "$old"
+	done
 	RUN_DIR=$(mktemp -d "$ROOT/tmp/portal-rgw.XXXXXXXX")
+	if [ -n "${RGW_OWNER_PID:-}" ]; then echo "$RGW_OWNER_PID" >"$RUN_DIR/owner"; fi
 	export RUN_DIR RGW_ROOT=$ROOT _RGW_IN_NAMESPACE=1
 	export RGW_PORT=${RGW_PORT:-$(free_port)} RGW_MON_PORT=${RGW_MON_PORT:-$(free_port)}
 	if ! unshare --mount --propagation private "$0"; then

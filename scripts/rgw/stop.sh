@@ -9,20 +9,29 @@ case "$RUN_DIR" in
 *) echo "scripts/rgw/stop.sh: $RUN_DIR is not a directory start.sh made" >&2; exit 1 ;;
 esac
 
+# Running and not yet a zombie (a killed daemon stays one until init reaps it).
+running() {
+	local state
+	state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
 pids=()
 for pid_file in "$RUN_DIR"/run/*.pid; do
 	[ -f "$pid_file" ] || continue
 	pid=$(cat "$pid_file")
 	# Only a daemon of this run (its command line names this run's ceph.conf), never a reused pid.
-	if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "${RUN_DIR##*/}/ceph.conf"; then
+	if running "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "${RUN_DIR##*/}/ceph.conf"; then
 		pids+=("$pid")
 	fi
 done
 if [ ${#pids[@]} -gt 0 ]; then
 	kill -KILL "${pids[@]}" 2>/dev/null
-	for _ in $(seq 50); do
-		kill -0 "${pids[@]}" 2>/dev/null || break
-		sleep 0.1
+	for _ in $(seq 100); do
+		alive=0
+		for pid in "${pids[@]}"; do running "$pid" && alive=1; done
+		[ $alive = 0 ] && break
+		sleep 0.05
 	done
 fi
 rm -rf "$RUN_DIR"
