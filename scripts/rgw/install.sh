@@ -4,11 +4,13 @@
 # Idempotent: exits at once when the chroot is ready. Needs root (debootstrap, chroot).
 #   RGW_ROOT    where the chroot lives (default /var/cache/portal-rgw/root)
 #   RGW_MIRROR  Debian mirror (default http://deb.debian.org/debian)
+#   RGW_SUITE   Debian suite to take Ceph from (default forky)
 set -euo pipefail
 
 ROOT=${RGW_ROOT:-/var/cache/portal-rgw/root}
 MIRROR=${RGW_MIRROR:-http://deb.debian.org/debian}
-SUITE=forky
+# Ceph 20 is in forky (testing); RGW_SUITE=sid is the way out if testing drops it for a while.
+SUITE=${RGW_SUITE:-forky}
 PACKAGES="radosgw ceph-mon ceph-osd"
 # Changing what goes into the chroot changes this stamp, so the next run rebuilds it.
 STAMP="portal-rgw 1: $SUITE $PACKAGES"
@@ -37,11 +39,16 @@ if ! command -v debootstrap >/dev/null; then
 fi
 
 BUILD=$ROOT.build
-unmount_proc() {
-	if mountpoint -q "$BUILD/proc" 2>/dev/null; then umount "$BUILD/proc" || umount -l "$BUILD/proc"; fi
+# Whatever is mounted under the build (our /proc; debootstrap's own /proc and /sys if it failed
+# half-way), innermost first, so that nothing stays mounted and rm -rf never reaches the host's.
+unmount_build() {
+	local target
+	awk -v prefix="$BUILD/" 'index($2, prefix) == 1 { print $2 }' /proc/mounts | sort -r | while read -r target; do
+		umount "$target" 2>/dev/null || umount -l "$target"
+	done
 }
-trap unmount_proc EXIT
-unmount_proc
+trap unmount_build EXIT
+unmount_build
 # rm -rf must never descend into a mounted /proc (or anything else mounted under the chroot).
 if grep -qE " ($ROOT|$BUILD)/" /proc/mounts; then
 	echo "scripts/rgw/install.sh: something is mounted under $ROOT or $BUILD; unmount it first" >&2
@@ -69,7 +76,7 @@ chroot "$BUILD" apt-get update -qq >>"$BUILD.log" 2>&1 || { tail -20 "$BUILD.log
 chroot "$BUILD" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PACKAGES \
 	>>"$BUILD.log" 2>&1 || { tail -20 "$BUILD.log" >&2; exit 1; }
 chroot "$BUILD" apt-get clean
-unmount_proc
+unmount_build
 
 rm -rf "$ROOT"
 mv "$BUILD" "$ROOT"
