@@ -56,7 +56,7 @@ if grep -qE " ($ROOT|$BUILD)/" /proc/mounts; then
 fi
 rm -rf "$BUILD"
 
-echo "Building the RGW chroot in $ROOT (Debian $SUITE, $PACKAGES; about a minute, once)"
+echo "Building the RGW chroot in $ROOT (Debian $SUITE, $PACKAGES; one to four minutes, once)"
 start=$(date +%s)
 # The sid script serves every Debian suite, so an older debootstrap that does not know the
 # codename still works.
@@ -72,6 +72,7 @@ echo "deb $MIRROR $SUITE main" >"$BUILD/etc/apt/sources.list"
 
 # Maintainer scripts (ceph-common's user creation, ldconfig triggers) read /proc.
 mount -t proc proc "$BUILD/proc"
+debootstrapped=$(date +%s)
 chroot "$BUILD" apt-get update -qq >>"$BUILD.log" 2>&1 || { tail -20 "$BUILD.log" >&2; exit 1; }
 chroot "$BUILD" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PACKAGES \
 	>>"$BUILD.log" 2>&1 || { tail -20 "$BUILD.log" >&2; exit 1; }
@@ -81,4 +82,6 @@ unmount_build
 rm -rf "$ROOT"
 mv "$BUILD" "$ROOT"
 echo "$STAMP" >"$READY"
-echo "RGW chroot ready in $(($(date +%s) - start)) s: $(chroot "$ROOT" radosgw --version | head -1)"
+now=$(date +%s)
+echo "RGW chroot ready in $((now - start)) s (debootstrap $((debootstrapped - start)) s, Ceph $((now - debootstrapped)) s):"
+chroot "$ROOT" radosgw --version
