@@ -5,6 +5,7 @@ what AWS enforces, so the portal's signatures, expiry, privacy and encryption ar
 browser's side is played with ``requests`` against the URLs the portal hands out.
 """
 
+import io
 import json
 import re
 import time
@@ -13,6 +14,7 @@ import pytest
 import requests
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -220,3 +222,24 @@ def test_sse_off_sends_no_encryption_header_for_a_store_that_encrypts_by_itself(
 
     assert "ServerSideEncryption" not in rgw_client.head_object(Bucket=rgw_storage, Key=stored.storage_key)
     assert sum(rgw_server.vault.keys.issued.values()) == keys_before
+
+
+def test_configure_bucket_applies_on_rgw_and_the_sites_preflight_for_a_part_is_allowed(
+    family, rgw_storage, rgw_client, settings
+):
+    settings.SITE_URL = "https://portal.example.org"
+    call_command("configure_bucket", stdout=io.StringIO())
+    assert rgw_client.get_bucket_cors(Bucket=rgw_storage)["CORSRules"][0]["AllowedOrigins"] == [settings.SITE_URL]
+    encryption = rgw_client.get_bucket_encryption(Bucket=rgw_storage)["ServerSideEncryptionConfiguration"]
+    assert encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    assert rgw_client.get_public_access_block(Bucket=rgw_storage)["PublicAccessBlockConfiguration"]["BlockPublicAcls"]
+    rules = rgw_client.get_bucket_lifecycle_configuration(Bucket=rgw_storage)["Rules"]
+    assert rules[0]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
+
+    client, _draft = family
+    url = part_urls(client, start_upload(client), [1])[1]
+    preflight = {"Origin": settings.SITE_URL, "Access-Control-Request-Method": "PUT"}
+    allowed = requests.options(url, headers=preflight, timeout=30)
+    assert allowed.status_code == 200 and allowed.headers["Access-Control-Allow-Origin"] == settings.SITE_URL
+    elsewhere = requests.options(url, headers={**preflight, "Origin": "https://evil.example"}, timeout=30)
+    assert elsewhere.status_code == 403 and "Access-Control-Allow-Origin" not in elsewhere.headers
