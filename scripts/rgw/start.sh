@@ -44,7 +44,7 @@ DIR=${RUN_DIR#"$ROOT"} # the same directory as the daemons see it
 CONF=$DIR/ceph.conf
 in_root() { chroot "$ROOT" "$@"; }
 fail() {
-	echo "scripts/rgw/start.sh: $1 (logs in $RUN_DIR/log)" >&2
+	echo "scripts/rgw/start.sh: $1; the end of its logs:" >&2
 	tail -5 "$RUN_DIR"/log/*.log >&2 2>/dev/null || true
 	exit 1
 }
