@@ -46,7 +46,12 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: install-dev chromium
+# Ceph's RADOS Gateway, the real S3 server some tests start (scripts/rgw/): a Debian chroot built once.
+.PHONY: rgw
+rgw:
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) scripts/rgw/install.sh
+
+test: install-dev chromium rgw
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_DB_NAME=$(TEST_DB_NAME) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
