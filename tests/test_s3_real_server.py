@@ -21,8 +21,8 @@ from django.urls import reverse
 from requests_app import intake
 from requests_app.models import Document, DocumentStatus
 
-from .conftest import open_draft
 from .factories import CompleteDraftFactory
+from .sessions import open_draft
 from .staff import COORDINATOR, make_staff
 from .upload_samples import MiB, dicom_bytes
 
@@ -191,12 +191,6 @@ def test_rgw_stores_a_multipart_upload_under_the_kms_test_key(rgw_server, rgw_st
     assert rgw_client.get_object(Bucket=rgw_storage, Key="records/kms")["Body"].read() == b"kms part"
 
 
-SSE_SETTING_MISSING = (
-    "the portal always sends AES256: AWS_S3_SSE / AWS_S3_SSE_KMS_KEY_ID are not read yet (issue 11, item 6)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=SSE_SETTING_MISSING)
 def test_aws_kms_mode_encrypts_uploads_with_the_configured_key(family, rgw_server, rgw_storage, rgw_client, settings):
     settings.AWS_S3_SSE = "aws:kms"
     settings.AWS_S3_SSE_KMS_KEY_ID = rgw_server.kms_key_id
@@ -211,7 +205,6 @@ def test_aws_kms_mode_encrypts_uploads_with_the_configured_key(family, rgw_serve
         assert handle.read() == DATA
 
 
-@pytest.mark.xfail(strict=True, reason=SSE_SETTING_MISSING)
 def test_sse_off_sends_no_encryption_header_for_a_store_that_encrypts_by_itself(
     family, rgw_server, rgw_storage, rgw_client, settings
 ):
