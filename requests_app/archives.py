@@ -7,6 +7,9 @@ lie. Each entry's type is decided by its content (``content_types``) and must be
 category's allow-list; names must stay inside the archive's folder; nested ZIPs are inspected
 the same way to a depth limit (a nested one is unpacked into a temporary file, bounded by the
 same total). Nothing is extracted to disk except those nested archives.
+
+Entries are read in file order, local header then data, so over S3 a ``sniffing.RangedReader``
+with a readahead of a few MiB reads the object about once, in sequential ranged GETs.
 """
 
 import bz2
@@ -109,9 +112,10 @@ class _Inspection:
             raise ArchiveRefused(TOO_MANY_FILES)
         if sum(info.file_size for info in infos) > self.limits.max_total_bytes:
             raise ArchiveRefused(TOO_LARGE)  # the claim alone is too much: no need to unpack
+        for info in infos:
+            _check_entry_header(info)  # names, links, passwords: refused before anything is unpacked
         level = _Level(size)
         for info, data_offset in _entry_data_offsets(fileobj, infos, directory_start):
-            _check_entry_header(info)
             if info.is_dir():
                 continue
             self._entry(fileobj, info, data_offset, depth, level)
@@ -243,9 +247,14 @@ def _check_entry_header(info):
 
 
 def _entry_data_offsets(fileobj, infos, directory_start):
-    """(info, where its data starts) in file order, read from each local header; overlaps are refused."""
-    located = []
-    for info in sorted(infos, key=lambda i: i.header_offset):
+    """(info, where its data starts) in file order, from each local header as it comes: one pass over the file.
+
+    Entries whose data would run into the next entry (or the directory) are refused: sharing data
+    is how overlapping bombs multiply their output.
+    """
+    ordered = sorted(infos, key=lambda i: i.header_offset)
+    ends = [following.header_offset for following in ordered[1:]] + [directory_start]
+    for info, end in zip(ordered, ends, strict=True):
         fileobj.seek(info.header_offset)
         header = fileobj.read(zipfile.sizeFileHeader)
         if len(header) != zipfile.sizeFileHeader:
@@ -253,17 +262,14 @@ def _entry_data_offsets(fileobj, infos, directory_start):
         fields = struct.unpack(zipfile.structFileHeader, header)
         name_length, extra_length = fields[10], fields[11]  # zipfile's _FH_FILENAME_LENGTH, _FH_EXTRA_FIELD_LENGTH
         encoding = "utf-8" if fields[3] & 0x800 else "cp437"
-        if fields[0] != zipfile.stringFileHeader or fileobj.read(name_length).decode(encoding, "replace") != (
-            info.orig_filename
-        ):
-            # Tools that read local headers would see another name than the directory shows.
+        local_name = fileobj.read(name_length).decode(encoding, "replace")
+        # A local header naming another file than the directory would fool tools that read local headers.
+        if fields[0] != zipfile.stringFileHeader or local_name != info.orig_filename:
             raise ArchiveRefused(DAMAGED, info.filename)
-        located.append((info, info.header_offset + zipfile.sizeFileHeader + name_length + extra_length))
-    ends = [following.header_offset for following, _start in located[1:]] + [directory_start]
-    for (info, start), end in zip(located, ends, strict=True):
-        if start + info.compress_size > end:
-            raise ArchiveRefused(DAMAGED, info.filename)  # entries sharing data: the classic overlapping bomb
-    return located
+        data_offset = info.header_offset + zipfile.sizeFileHeader + name_length + extra_length
+        if data_offset + info.compress_size > end:
+            raise ArchiveRefused(DAMAGED, info.filename)
+        yield info, data_offset
 
 
 def _decompressed(fileobj, info, data_offset):

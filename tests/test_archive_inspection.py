@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from requests_app import archives
+from requests_app import archives, sniffing
 from requests_app.models import DocumentCategory
 from tests.upload_samples import dicom_bytes, pdf_bytes, zip_bytes
 from tests.zip_crafting import GiB, MiB, patch_entry, write_zeros_zip
@@ -188,3 +188,12 @@ def test_reasons_are_plain_sentences_ready_for_translation():
 
     assert isinstance(archives.BOMB, Promise)
     assert str(archives.PATH_ESCAPES) == "The ZIP file has an entry that points outside its folder."
+
+
+def test_over_ranged_reads_the_archive_is_read_about_once_in_order():
+    entries = {f"DICOM/IM{i:04}": dicom_bytes(pixel_bytes=256 * 1024) for i in range(24)}
+    data = zip_bytes(entries)  # about 6 MiB
+    reader = sniffing.RangedReader(lambda start, end: data[start : end + 1], len(data), readahead=1024 * 1024)
+    report = archives.inspect_archive(reader, SCANS, LIMITS)
+    assert report.kinds == {"dicom": 24}
+    assert sum(end - start + 1 for start, end in reader.ranges_read) < 1.5 * len(data)
