@@ -89,7 +89,9 @@ def scan_chunks(chunks: Iterable[bytes], address, timeout=DEFAULT_TIMEOUT_SECOND
     except ValueError as error:
         return ScanResult(UNAVAILABLE, reason=str(error))
     try:
-        status, signature = client.instream_chunks(chunks)
+        status, signature = client.instream_chunks(_from_source(chunks))
+    except _SourceFailed as failure:
+        raise failure.__cause__ from None  # storage failed, not the scanner: the caller's error to handle
     except _StreamTooLong:
         return ScanResult(UNSCANNABLE, reason="longer than clamd's StreamMaxLength")
     except (ClamdError, OSError) as error:
@@ -108,6 +110,23 @@ def _result(status, signature):
     if status == "FOUND" and signature:
         return ScanResult(INFECTED, signature=signature)
     return ScanResult(UNAVAILABLE, reason=f"clamd answered {status}")
+
+
+class _SourceFailed(Exception):
+    """Reading the object failed (its cause is storage's own error)."""
+
+
+def _from_source(chunks):
+    """The chunks, with any error of the source wrapped so it is not taken for a scanner failure."""
+    iterator = iter(chunks)
+    while True:
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        except Exception as error:  # noqa: BLE001 - re-raised unchanged by scan_chunks
+            raise _SourceFailed() from error
+        yield chunk
 
 
 class _StreamTooLong(Exception):
