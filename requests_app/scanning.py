@@ -30,6 +30,9 @@ UNSCANNABLE = "unscannable"
 #: clamd reads large frames far faster: measured ~4x faster than the client's own 1 KiB frames.
 FRAME_BYTES = 256 * 1024
 DEFAULT_TIMEOUT_SECONDS = 600
+#: libclamav scans no file over 2 GiB - 1; clamd's StreamMaxLength and MaxFileSize are set to this
+#: (tests/fixtures/clamd.py): a larger object is UNSCANNABLE, so a caller may skip streaming it.
+LARGEST_SCANNABLE_BYTES = 2000 * 1024 * 1024
 # With AlertExceedsMax, clamd reports a file it did not scan completely under this name prefix.
 _LIMIT_SIGNATURE_PREFIX = "Heuristics.Limits.Exceeded"
 
