@@ -62,8 +62,14 @@ def measure_inspection(size_mib, directory):
     return report.uncompressed_bytes / 1e6 / elapsed
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used (from /proc), to compare runs on a busy machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure_scan(size_mib, chunk_mib, directory):
-    """(clamd start-up seconds, streaming seconds, total seconds) for scanning ``size_mib`` MiB."""
+    """Seconds for scanning ``size_mib`` MiB: clamd start-up, streaming, total, and clamd's CPU time."""
     server = ClamdServer(directory).start()
     sent = {}
 
@@ -72,14 +78,16 @@ def measure_scan(size_mib, chunk_mib, directory):
         sent["at"] = time.monotonic()
 
     try:
+        cpu_before = cpu_seconds(server.process.pid)
         started = time.monotonic()
         result = scanning.scan_chunks(timed_stream(), server.address)
         elapsed = time.monotonic() - started
+        cpu = cpu_seconds(server.process.pid) - cpu_before
     finally:
         server.stop()
     if result.status != scanning.CLEAN:
         raise SystemExit(f"expected a clean scan, got {result}")
-    return server.startup_seconds, sent["at"] - started, elapsed
+    return server.startup_seconds, sent["at"] - started, elapsed, cpu
 
 
 def main():
@@ -91,10 +99,11 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-scanning-") as directory:
         if args.inspect_mb:
             print(f"inspect_mb_per_s={measure_inspection(args.inspect_mb, directory):.1f}")
-        startup, streaming, elapsed = measure_scan(args.size_mb, args.chunk_mb, directory)
+        startup, streaming, elapsed, cpu = measure_scan(args.size_mb, args.chunk_mb, directory)
     print(f"clamd_startup_s={startup:.3f}")
     # Streaming ends when clamd has the last byte; clamd then scans its temporary copy and answers.
-    print(f"scanned_mib={args.size_mb} seconds={elapsed:.2f} streaming_s={streaming:.2f}")
+    print(f"scanned_mib={args.size_mb} seconds={elapsed:.2f} streaming_s={streaming:.2f} clamd_cpu_s={cpu:.2f}")
+    print(f"load_average_1m={os.getloadavg()[0]:.1f}")
     print(f"scan_mb_per_s={args.size_mb * MiB / 1e6 / elapsed:.1f}")
 
 

@@ -27,7 +27,7 @@ UNAVAILABLE = "unavailable"
 #: clamd answered but could not scan it all (over its size or time limits): trying again will not help.
 UNSCANNABLE = "unscannable"
 
-#: clamd reads large frames far faster: measured ~4x faster than the client's own 1 KiB frames.
+#: Large frames: streaming measured ~4x faster than with the client's own 1 KiB frames (clamd reads each apart).
 FRAME_BYTES = 256 * 1024
 DEFAULT_TIMEOUT_SECONDS = 600
 #: libclamav scans no file over 2 GiB - 1; clamd's StreamMaxLength and MaxFileSize are set to this
