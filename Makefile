@@ -51,7 +51,17 @@ chromium:
 rgw:
 	$$( [ "$$(id -u)" = 0 ] || echo sudo ) scripts/rgw/install.sh
 
-test: install-dev chromium rgw
+
+# Debian's clamd for the malware-scanning tests (the suite starts it with its own tiny signature database).
+.PHONY: clamav
+clamav:
+	@if ! command -v clamd >/dev/null && [ ! -x /usr/sbin/clamd ]; then \
+		echo "Installing clamd from Debian's packages"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clamav-daemon >/dev/null; \
+	fi
+
+test: install-dev chromium rgw clamav
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_DB_NAME=$(TEST_DB_NAME) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.fixtures.webhook",
     "tests.fixtures.celery_worker",
     "tests.fixtures.rgw",
+    "tests.fixtures.clamd",
 ]
 
 
