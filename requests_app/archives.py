@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from . import sniffing
+from .uploads import sniffing
 from .content_types import EMPTY, MARKUP, PROGRAM, TEXT, entry_kind
 from .models.choices import DocumentCategory
 

@@ -6,8 +6,9 @@ import zlib
 
 import pytest
 
-from requests_app import archives, sniffing
+from requests_app import archives
 from requests_app.models import DocumentCategory
+from requests_app.uploads import sniffing
 from tests.upload_samples import dicom_bytes, pdf_bytes, zip_bytes
 from tests.zip_crafting import GiB, MiB, patch_entry, write_zeros_zip
 

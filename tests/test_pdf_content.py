@@ -2,7 +2,8 @@
 
 import pytest
 
-from requests_app import content_types, sniffing
+from requests_app import content_types
+from requests_app.uploads import sniffing
 from tests.upload_samples import dicom_bytes, pdf_bytes
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(500)

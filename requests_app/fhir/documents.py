@@ -7,7 +7,7 @@ import base64
 import re
 from datetime import date
 
-from .. import sniffing
+from ..uploads import sniffing
 from ..models import DocumentCategory, DocumentStatus, ReportType
 from .common import choice_concept, datetime_value, new_resource, prune, reference, resource_uuid, system_base
 
