@@ -43,8 +43,9 @@ class StepForm(forms.ModelForm):
                 # A real prompt instead of the model field's "---------".
                 field.choices = [(value, CHOOSE if value == "" else label) for value, label in field.choices]
         for name, hint in self.conditionally_required.items():
+            # The label keeps its words (review page, error summary); portal.css adds the "*" marker.
             field = self.fields[name]
-            field.label = format_lazy("{} *", field.label)
+            field.widget.attrs["data-conditionally-required"] = ""
             field.help_text = format_lazy("{} {}", hint, field.help_text) if field.help_text else hint
         self.helper = FormHelper()
         self.helper.form_tag = False
