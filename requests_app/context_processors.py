@@ -3,6 +3,7 @@ import logging
 import re
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.utils.translation import gettext, gettext_noop
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ def center(request):
             "phone": settings.CENTER_PHONE,
             "email": settings.CENTER_EMAIL,
             "hours": gettext(settings.CENTER_HOURS),
-            "logo": settings.CENTER_LOGO,
+            "logo": logo_path(settings.CENTER_LOGO),
             "brand_color": color,
             "brand_rgb": ", ".join(str(int(color[i : i + 2], 16)) for i in (1, 3, 5)),
         }
@@ -31,6 +32,15 @@ def center(request):
 
 
 @functools.lru_cache(maxsize=4)  # settings do not change while running: check (and warn) once
+def logo_path(path):
+    """The logo's path under static/ if that file exists (a missing one would break every page), else ""."""
+    if path and not finders.find(path):
+        logger.warning("CENTER_LOGO %r is not a static file; showing the center's name alone", path)
+        return ""
+    return path
+
+
+@functools.lru_cache(maxsize=4)
 def brand_color(value):
     """The configured colour if it is a #rrggbb colour readable on white (4.5:1), else the default."""
     if re.fullmatch(r"#[0-9a-fA-F]{6}", value or "") and contrast_on_white(value) >= MIN_CONTRAST_ON_WHITE:
