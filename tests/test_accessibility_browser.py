@@ -64,8 +64,8 @@ def scan_pages(page, base_url, paths):
         assert_no_violations(page, path)
 
 
-def submit_empty(page, button="Save and continue"):
-    page.get_by_role("button", name=button, exact=True).click()
+def submit_empty(page):
+    page.locator("button[value='continue']").click()
     expect(page.locator("[data-error-summary]")).to_be_visible()
     expect(page.locator("[data-error-summary]")).to_be_focused()
 
@@ -87,9 +87,10 @@ def test_pages_without_a_request_have_no_violations(browser, live_server, langua
     context.close()
 
 
-def test_every_intake_step_has_no_violations_empty_and_with_errors(browser, live_server):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_intake_step_has_no_violations_empty_and_with_errors(browser, live_server, language):
     draft = DraftFactory()
-    context = context_for(browser, live_server, draft=draft)
+    context = context_for(browser, live_server, draft=draft, language=language)
     page = context.new_page()
     for step in intake.steps_for(draft):
         page.goto(f"{live_server.url}/request/{step.slug}/")
@@ -273,4 +274,20 @@ def test_upload_buttons_show_where_the_keyboard_focus_is(browser, live_server):
         " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
     )
     assert outline[0] == "solid" and outline[1] >= 2, outline
+    context.close()
+
+
+def test_conditionally_required_answers_are_marked_with_a_hint_and_dropdowns_prompt(browser, live_server):
+    context = context_for(browser, live_server, draft=DraftFactory())
+    page = context.new_page()
+    page.goto(f"{live_server.url}/request/address/")
+    for name in ("region", "postal_code"):
+        marker = page.evaluate(f"getComputedStyle(document.querySelector('label[for=id_{name}]'), '::after').content")
+        assert marker == '"*"', (name, marker)
+        expect(page.locator(f"#id_{name}_helptext")).to_contain_text("Required for an address in the United States.")
+    page.goto(f"{live_server.url}/request/guardian/")
+    expect(page.locator("label[for=id_guardian_attests_legal_authority] .asteriskField")).to_have_text("*")
+    for select in page.locator("select").all():
+        assert select.locator("option").first.inner_text() == "Choose…"
+    assert "---------" not in page.content()
     context.close()
