@@ -79,42 +79,38 @@ def set_language(request):
 
 
 class FamilyLanguageMiddleware:
-    """After LocaleMiddleware: English for staff, the draft's language for a browser without a choice."""
+    """After LocaleMiddleware: English for staff; when a session takes up a request, the languages meet.
+
+    A browser without a choice that opens a request (a resume link in a new browser) takes the
+    request's language; a choice made before a draft exists becomes the new draft's language.
+    Only at that moment: a parent who picks Spanish as the contact language mid-way is not switched.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.path.startswith(STAFF_PREFIX):
-            self._activate(request, settings.LANGUAGE_CODE)
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
             return self.get_response(request)
-        adopt = None
-        chosen = cookie_language(request)
-        if chosen is None:
-            draft = _open_draft(request)
-            if draft is not None and draft.preferred_language in page_languages():
-                adopt = draft.preferred_language
-                self._activate(request, adopt)
+        before = family_session.draft_id(request.session)
         response = self.get_response(request)
-        if adopt:
-            # Later pages read the cookie like any choice, without looking at the draft again.
-            set_language_cookie(response, adopt)
-        elif chosen and family_session.draft_id(request.session) is not None:
-            self._remember_first_choice(request, chosen)
+        after = family_session.draft_id(request.session)
+        if after is not None and after != before:
+            self._meet(request, response, after)
         return response
 
     @staticmethod
-    def _activate(request, code):
-        translation.activate(code)
-        request.LANGUAGE_CODE = code
-
-    @staticmethod
-    def _remember_first_choice(request, code):
-        # A parent's own draft with no language yet takes the page language; a physician's page
-        # language says nothing about the family's.
+    def _meet(request, response, request_id):
+        chosen = cookie_language(request)
+        if chosen is None:
+            stored = SecondOpinionRequest.objects.filter(pk=request_id).values_list("preferred_language", flat=True)
+            code = stored.first()
+            if code in page_languages():
+                set_language_cookie(response, code)
+            return
+        # A parent's own new draft takes the page language; a physician's says nothing about the family's.
         SecondOpinionRequest.objects.filter(
-            pk=family_session.draft_id(request.session),
-            status=Status.DRAFT,
-            submitter_role=SubmitterRole.GUARDIAN,
-            preferred_language="",
-        ).update(preferred_language=code)
+            pk=request_id, status=Status.DRAFT, submitter_role=SubmitterRole.GUARDIAN, preferred_language=""
+        ).update(preferred_language=chosen)
