@@ -292,3 +292,16 @@ def test_conditionally_required_answers_are_marked_with_a_hint_and_dropdowns_pro
         assert select.locator("option").first.inner_text() == "Choose…"
     assert "---------" not in page.content()
     context.close()
+
+
+def test_the_language_switch_works_from_the_keyboard(browser, live_server):
+    context = context_for(browser, live_server)
+    page = context.new_page()
+    page.goto(live_server.url + "/resume/request-link/")
+    tab_to(page, "el.lang === 'es' && el.tagName === 'BUTTON'")
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pida un enlace nuevo a su solicitud")
+    assert page.url.endswith("/resume/request-link/")
+    assert_no_violations(page, "after switching to Spanish")
+    context.close()

@@ -175,3 +175,12 @@ def test_every_message_in_the_spanish_catalog_is_translated_and_the_compiled_cat
                     assert translation.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
             checked += 1
     assert checked > 500
+
+
+def test_the_switch_returns_to_the_same_page_and_never_echoes_a_links_token(client):
+    draft = flow.start(client)
+    page = client.get("/request/address/").content.decode()
+    assert '<input type="hidden" name="next" value="/request/address/">' in page
+    choose_spanish(client, "/request/address/")
+    token = SecondOpinionRequest.objects.get(pk=draft.pk).issue_resume_token()
+    assert token not in Client().get(f"/resume/?t={token}x").content.decode()
