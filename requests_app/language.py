@@ -4,12 +4,12 @@ Django's LocaleMiddleware reads the language switch's cookie (or the browser's A
 this module adds what is particular to the portal:
 
 - staff pages (``/staff/``) are always English, whatever the cookie says;
-- a choice made with the switch is stored on the family's draft as its preferred language, so a
+- a choice made with the switch is stored on a parent's draft as its preferred language, so a
   new browser that resumes the draft (no cookie yet) opens it in that language;
 - a draft started after a choice (a parent who switched to Spanish on the start page) takes it too.
 
-A preferred language the portal has no pages in (Arabic, say, for an interpreter) is never
-overwritten by the page language: it says more than the switch does.
+Not stored: a physician's page language (it says nothing about the family's), and over a preferred
+language the portal has no pages in (Arabic, say, for an interpreter: it says more than the switch).
 """
 
 from django.conf import settings
@@ -33,13 +33,13 @@ def cookie_language(request):
 
 
 def _open_draft(request):
-    """The draft this session works on (not yet submitted), or None."""
+    """The parent's draft this session works on (not yet submitted), or None."""
     draft_id = family_session.draft_id(request.session)
     if draft_id is None:
         return None
     return (
-        SecondOpinionRequest.objects.filter(pk=draft_id, status=Status.DRAFT)
-        .only("pk", "preferred_language", "submitter_role")
+        SecondOpinionRequest.objects.filter(pk=draft_id, status=Status.DRAFT, submitter_role=SubmitterRole.GUARDIAN)
+        .only("pk", "preferred_language")
         .first()
     )
 

@@ -184,3 +184,9 @@ def test_the_switch_returns_to_the_same_page_and_never_echoes_a_links_token(clie
     choose_spanish(client, "/request/address/")
     token = SecondOpinionRequest.objects.get(pk=draft.pk).issue_resume_token()
     assert token not in Client().get(f"/resume/?t={token}x").content.decode()
+
+
+def test_a_physicians_page_language_is_not_stored_as_the_familys(client):
+    draft = flow.start(client, role="physician")
+    choose_spanish(client, "/request/physician/")
+    assert SecondOpinionRequest.objects.get(pk=draft.pk).preferred_language == ""
