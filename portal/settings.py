@@ -45,6 +45,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The family's language from the cookie set by the language switch (no URL prefix); staff pages
+    # are forced to English and a resumed draft brings its language (requests_app.language).
+    "django.middleware.locale.LocaleMiddleware",
+    "requests_app.language.FamilyLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -141,9 +145,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Internationalisation -------------------------------------------------------------
-# Pages are in English (no LocaleMiddleware: a Spanish browser would get Django's own strings in
-# Spanish inside English pages). Emails to a family use their preferred language where
-# locale/<code>/ translates them (requests_app.notifications.family_language).
+# Family pages in English or Spanish (LocaleMiddleware: the language switch's cookie, else the
+# browser's Accept-Language); staff pages always English. Emails to a family use their preferred
+# language where locale/<code>/ translates them (requests_app.notifications.family_language).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -256,6 +260,10 @@ CENTER_NAME = env.str("CENTER_NAME", default="Children's Cancer Second Opinion P
 CENTER_PHONE = env.str("CENTER_PHONE", default="+1 (555) 010-0199")
 CENTER_EMAIL = env.str("CENTER_EMAIL", default="second-opinions@example.org")
 CENTER_HOURS = env.str("CENTER_HOURS", default="Monday to Friday, 8 am to 5 pm Eastern")
+# The family pages' identity: a logo under static/ (empty: the name alone) and one brand colour, used
+# for text and buttons on white, so it must reach 4.5:1 against white (else the default is used).
+CENTER_LOGO = env.str("CENTER_LOGO", default="")
+CENTER_BRAND_COLOR = env.str("CENTER_BRAND_COLOR", default="#0b4f6c")
 PATIENT_AGE_LIMIT_YEARS = env.int("PATIENT_AGE_LIMIT_YEARS", default=25)
 RESUME_LINK_MAX_AGE_DAYS = env.int("RESUME_LINK_MAX_AGE_DAYS", default=30)
 RESUME_MAX_BIRTH_DATE_ATTEMPTS = env.int("RESUME_MAX_BIRTH_DATE_ATTEMPTS", default=5)
