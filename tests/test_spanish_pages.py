@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from requests_app import intake
+from requests_app import intake, tokens
 from requests_app.models import SecondOpinionRequest
 
 from . import answers, flow, po_catalog
@@ -99,7 +99,7 @@ def test_link_and_save_pages_are_spanish(client):
 def test_status_page_is_spanish(client):
     submitted = SubmittedRequestFactory()
     choose_spanish(client)
-    client.get(f"/resume/?t={submitted.issue_resume_token()}")
+    client.get(f"/resume/?t={tokens.make_token(submitted)}")
     assert_spanish_page(client.get("/resume/confirm/"), "Welcome back")
     client.post("/resume/confirm/", {"birth_date": submitted.child_birth_date.isoformat()})
     assert_spanish_page(
@@ -111,7 +111,7 @@ def test_not_found_and_rate_limited_pages_are_spanish(client, settings):
     choose_spanish(client)
     response = client.get("/no-such-page/")
     assert response.status_code == 404
-    assert_spanish_page(response, "We cannot find this page")
+    assert_spanish_page(response, "We could not find this page")
 
     settings.RATE_LIMIT_START = "1/h"
     client.post("/request/start/", {"role": "guardian"})
@@ -127,7 +127,7 @@ def test_the_choice_is_stored_on_the_draft_and_a_new_browser_that_resumes_opens_
     assert SecondOpinionRequest.objects.get(pk=draft.pk).preferred_language == "es"
 
     other_browser = Client()  # no language cookie, an English browser
-    other_browser.get(f"/resume/?t={SecondOpinionRequest.objects.get(pk=draft.pk).issue_resume_token()}")
+    other_browser.get(f"/resume/?t={tokens.make_token(SecondOpinionRequest.objects.get(pk=draft.pk))}")
     response = other_browser.post("/resume/confirm/", {"birth_date": answers.child()["child_birth_date"]})
     response = other_browser.get(response.url)
     assert_spanish_page(response, "Save and continue")
@@ -182,7 +182,7 @@ def test_the_switch_returns_to_the_same_page_and_never_echoes_a_links_token(clie
     page = client.get("/request/address/").content.decode()
     assert '<input type="hidden" name="next" value="/request/address/">' in page
     choose_spanish(client, "/request/address/")
-    token = SecondOpinionRequest.objects.get(pk=draft.pk).issue_resume_token()
+    token = tokens.make_token(SecondOpinionRequest.objects.get(pk=draft.pk))
     assert token not in Client().get(f"/resume/?t={token}x").content.decode()
 
 
