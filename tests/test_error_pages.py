@@ -67,7 +67,7 @@ def test_the_500_page_is_in_the_familys_language(settings):
     request = RequestFactory().get("/")  # a client request would run LocaleMiddleware and reset the language
     with translation.override("es"):
         page = server_error(request).content.decode()
-    assert "Algo salió mal de nuestro lado" in page and "Lo que guardó se conserva." in page
+    assert "Algo salió mal de nuestra parte" in page and "Lo que guardó se conserva." in page
     assert settings.CENTER_PHONE in page
 
 
