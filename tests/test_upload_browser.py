@@ -96,7 +96,7 @@ def test_family_uploads_a_30_mb_scan_in_parts_to_s3_and_sees_it_on_the_review_pa
 
 def stored_part_numbers(s3_client, bucket, document, wait_for):
     """The part numbers S3 holds, once it holds ``wait_for`` of them (parts still in flight may land late)."""
-    for _attempt in range(100):
+    for _attempt in range(300):
         parts = s3_client.list_parts(Bucket=bucket, Key=document.storage_key, UploadId=document.multipart_upload_id)
         numbers = [p["PartNumber"] for p in parts.get("Parts", [])]
         if len(numbers) >= wait_for:
