@@ -291,12 +291,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"scrub": {"()": "requests_app.logging.ScrubSensitiveData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
+        # 500s and failed notifications email ADMINS (ADMIN_EMAILS); portal/error_reports.py keeps secrets out.
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        # mail_admins first: the console's scrub filter drops the request the report needs (it is cleansed).
+        "django.request": {"handlers": ["mail_admins", "console"], "level": "WARNING", "propagate": False},
+        "requests_app.notifications": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+    },
 }
-# Django's error reports must not carry POSTed health information.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "requests_app.logging.HealthDataReporterFilter"
+# Django's error reports carry no form, query, cookie or token values and no credentials in URLs.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.error_reports.SecretFreeReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "portal.error_reports.SecretFreeExceptionReporter"
 ADMINS = [("Portal admins", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- Records uploads (requests_app/uploads/) --------------------------------------------
