@@ -30,6 +30,7 @@ from .policy import (
     MiB,
     accepted_types,
     check_declared_file,
+    check_file_names,
     check_request_room,
     choose_part_size,
     describe_accepted,
@@ -59,6 +60,7 @@ def new_object_key(request_obj):
 
 def start_upload(owner, spec: StartRequest):
     """Create the pending document and its multipart upload; refuse types and sizes the category does not take."""
+    check_file_names(spec.name or "", spec.relative_path or "")
     name = posixpath.basename((spec.name or "").replace("\\", "/")).strip()[:255] or "file"
     check_declared_file(spec.category, name, spec.size)
     report_type = spec.report_type if spec.report_type in ReportType.values else ""
