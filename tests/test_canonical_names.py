@@ -49,6 +49,13 @@ def test_a_file_name_or_folder_with_hidden_characters_is_refused_at_upload_start
     assert not Document.objects.exists()
 
 
+def test_a_content_type_with_hidden_characters_is_ignored_not_stored(family_uploader):
+    response = family_uploader.start("IM0001.dcm", b"\0" * 132, content_type="application/dicom\x00\r\nX-Evil: 1")
+
+    assert response.status_code == 201
+    assert Document.objects.get().declared_content_type == ""
+
+
 def test_an_ordinary_name_with_accents_and_a_right_to_left_mark_is_accepted(family_uploader):
     response = family_uploader.start("Resonancia_José_\u200fמרים.dcm", b"\0" * 132, relative_path="CD/DICOM/")
 
