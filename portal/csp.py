@@ -18,6 +18,7 @@ from requests_app import storage
 
 @lru_cache(maxsize=8)
 def _origin_of_signed_urls(bucket, endpoint, public_endpoint, region, addressing_style):
+    """scheme://host[:port] of the storage's presigned URLs; the arguments (what that host depends on) key the cache."""
     records = storage.records_storage()
     url = records.signing_client.generate_presigned_url(
         "put_object", Params={"Bucket": bucket, "Key": "connect-src-probe"}, ExpiresIn=60
