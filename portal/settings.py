@@ -331,7 +331,7 @@ LOGGING = {
     "loggers": {
         # mail_admins first: the console's scrub filter drops the request the report needs (it is cleansed).
         "django.request": {"handlers": ["mail_admins", "console"], "level": "WARNING", "propagate": False},
-        "requests_app.notifications": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "requests_app.notifications": {"handlers": ["mail_admins"], "propagate": True},
     },
 }
 # Django's error reports carry no form, query, cookie or token values and no credentials in URLs.
