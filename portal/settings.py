@@ -38,12 +38,16 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_countries",
     "axes",
+    "csp",
     "requests_app",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.PortalCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.input_guard.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The family's language from the cookie set by the language switch (no URL prefix); staff pages
     # are forced to English and a resumed draft brings its language (requests_app.language).
@@ -136,6 +140,33 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. portal/csp.py adds the
+# records bucket's origin to connect-src (browsers upload straight to S3). Bootstrap's CSS draws its
+# check marks and select arrows as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page of the portal uses any of these features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection",
+        "interest-cohort", "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+        "screen-wake-lock", "serial", "sync-xhr", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -299,12 +330,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"scrub": {"()": "requests_app.logging.ScrubSensitiveData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
+        # 500s and failed notifications email ADMINS (ADMIN_EMAILS); portal/error_reports.py keeps secrets out.
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        # mail_admins first: the console's scrub filter drops the request the report needs (it is cleansed).
+        "django.request": {"handlers": ["mail_admins", "console"], "level": "WARNING", "propagate": False},
+        "requests_app.notifications": {"handlers": ["mail_admins"], "propagate": True},
+    },
 }
-# Django's error reports must not carry POSTed health information.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "requests_app.logging.HealthDataReporterFilter"
+# Django's error reports carry no form, query, cookie or token values and no credentials in URLs.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.error_reports.SecretFreeReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "portal.error_reports.SecretFreeExceptionReporter"
 ADMINS = [("Portal admins", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- Records uploads (requests_app/uploads/) --------------------------------------------

@@ -46,6 +46,11 @@ class StepForm(forms.ModelForm):
             field.error_messages["required"] = REQUIRED
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("rows", 4)
+            if isinstance(field, forms.CharField):
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.validators.append(
+                    validators.validate_multiline_text if multiline else validators.validate_single_line_text
+                )
             if isinstance(field.widget, forms.RadioSelect) and hasattr(field, "choices"):
                 # A model field's blank choice ("---------") is meaningless as a radio button.
                 field.choices = [(value, label) for value, label in field.choices if value != ""]
