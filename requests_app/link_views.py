@@ -47,7 +47,8 @@ def resume_confirm(request):
             return _open(request, link)
         if result.closed:
             family_session.forget_resume_candidate(request.session)
-            return _invalid(request, status=403, too_many_attempts=result.wrong)
+            # Closed by this answer (403), or already closed by another browser's (404, as for any dead link).
+            return _invalid(request, status=403, too_many_attempts=True) if result.wrong else _invalid(request)
         if physician:
             form.add_error("npi", _("That NPI number does not match our records. Please try again."))
         else:

@@ -37,8 +37,10 @@ def _upload_owner_key(group, request):
 
 
 @require_POST
-@ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_UPLOAD_START, group="upload-start-ip")
-@ratelimit(key=_upload_owner_key, rate=lambda g, r: settings.RATE_LIMIT_UPLOAD_START, group="upload-start-owner")
+@ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_UPLOAD_START, group="upload-start-ip", block=False)
+@ratelimit(
+    key=_upload_owner_key, rate=lambda g, r: settings.RATE_LIMIT_UPLOAD_START, group="upload-start-owner", block=False
+)
 def start(request):
     if getattr(request, "limited", False):
         return JsonResponse({"error": "Too many uploads were started. Please wait a while and try again."}, status=429)
