@@ -112,6 +112,11 @@ def after_offer(session):
     return session.get(AFTER_OFFER)
 
 
+def finish_offer(session):
+    """The offer was answered: where to go on to; a later "Save and continue later" is no offer."""
+    return session.pop(AFTER_OFFER, None)
+
+
 def is_family_session(session):
     return any(key in session for key in FAMILY_KEYS)
 

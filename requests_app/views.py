@@ -89,13 +89,13 @@ def save_progress(request, draft):
     form = None if address else LinkAddressForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("action") == "skip":
-            return _continue_after_offer(after)
+            return _continue_after_offer(request, after)
         if form is not None and form.is_valid():
             address = _save_link_address(draft, form.cleaned_data["email"])
         if address:
             if _email_link(request, draft, address) and after:
                 messages.info(request, _("We are emailing a link to %(address)s now.") % {"address": address})
-            return redirect("requests_app:saved") if not after else _continue_after_offer(after)
+            return redirect("requests_app:saved") if not after else _continue_after_offer(request, after)
     return render(request, "requests_app/save_progress.html", {**context, "form": form, "address": address})
 
 
@@ -116,7 +116,8 @@ def _email_link(request, draft, address):
     return True
 
 
-def _continue_after_offer(after):
+def _continue_after_offer(request, after):
+    family_session.finish_offer(request.session)
     if after == "review" or not after:
         return redirect("requests_app:review")
     return redirect("requests_app:step", slug=after)
