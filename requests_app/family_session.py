@@ -136,6 +136,21 @@ def ending_reason(session, now):
     return None
 
 
+def _mark_seen(session, now):
+    """Record activity, at most every few seconds (an upload's many requests need not each write the session)."""
+    last_seen = session.get(LAST_SEEN)
+    if last_seen is None or now - last_seen >= min(15, settings.FAMILY_SESSION_IDLE_SECONDS / 10):
+        session[LAST_SEEN] = now
+    if not session.get_expire_at_browser_close():
+        session.set_expiry(0)
+
+
+def rebind_link(session, link):
+    """This browser asked for the new link itself: it stays signed in when the new link replaces the old."""
+    if session.get(LINK):
+        session[LINK] = link.pk
+
+
 class FamilySessionMiddleware:
     """Ends idle family sessions and those whose link was revoked, and marks the rest as seen now.
 
@@ -155,8 +170,7 @@ class FamilySessionMiddleware:
                 end(session)
                 messages.info(request, ENDED_MESSAGES[reason]())
             else:
-                session[LAST_SEEN] = now
-                session.set_expiry(0)
+                _mark_seen(session, now)
                 request.family_session_active = True
                 request.family_idle_seconds = settings.FAMILY_SESSION_IDLE_SECONDS
                 request.family_warning_seconds = settings.FAMILY_SESSION_WARNING_SECONDS

@@ -112,7 +112,9 @@ def _email_link(request, draft, address):
     if not link_limits.may_email_link(request, draft, address):
         messages.warning(request, TOO_MANY_LINKS)
         return False
-    notifications.queue_resume_link(draft)
+    row = notifications.queue_resume_link(draft)
+    if row is not None:
+        family_session.rebind_link(request.session, row.resume_link)
     return True
 
 

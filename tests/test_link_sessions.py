@@ -116,3 +116,14 @@ def test_the_idle_warning_is_configured_from_the_settings(client, settings):
     page = client.get("/request/child/").content.decode()
     assert 'data-idle-seconds="1800"' in page and 'data-warning-seconds="60"' in page
     assert 'role="alertdialog"' in page and "Stay signed in" in page
+
+
+def test_the_browser_that_asks_for_a_new_link_stays_signed_in_when_it_replaces_the_old_one(
+    client, django_capture_on_commit_callbacks
+):
+    draft = CompleteDraftFactory()
+    step_url = open_through_link(client, draft, links.issue(draft))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/request/save/", {"action": "send"})
+    assert len(mail.outbox) == 1
+    assert client.get(step_url).status_code == 200
