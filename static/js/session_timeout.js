@@ -61,64 +61,66 @@ function forgetAllKept() {
   }
 }
 
+// Keyboard users stay inside the open dialog; Escape means "Stay signed in".
+function trapFocus(dialog, onEscape) {
+  dialog.addEventListener("keydown", (event) => {
+    const items = [...dialog.querySelectorAll("button")];
+    const [first, last] = [items[0], items[items.length - 1]];
+    if (event.key === "Escape") {
+      event.preventDefault();
+      onEscape();
+    } else if (event.key === "Tab" && event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (event.key === "Tab" && !event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+}
+
+async function keepAlive() {
+  const csrf = document.querySelector("[data-sign-out-form] input[name=csrfmiddlewaretoken]").value;
+  const response = await fetch(root.dataset.keepAliveUrl, {
+    method: "POST",
+    headers: { "X-CSRFToken": csrf },
+    credentials: "same-origin",
+  });
+  return response.ok;
+}
+
 function setUpWarning() {
   const dialog = root.querySelector("[data-session-dialog]");
   const backdrop = root.querySelector("[data-session-dialog-backdrop]");
   const stay = root.querySelector("[data-session-stay]");
   const idleMs = Number(root.dataset.idleSeconds) * 1000;
   const warnMs = Math.min(Number(root.dataset.warningSeconds) * 1000, idleMs);
-  const csrf = document.querySelector("[data-sign-out-form] input[name=csrfmiddlewaretoken]").value;
-  let warnTimer;
-  let endTimer;
+  const signedOut = () => window.location.assign(root.dataset.signedOutUrl);
+  const timers = [];
   let returnFocus = null;
 
-  const focusable = () => [...dialog.querySelectorAll("button")];
-  const close = () => {
-    dialog.hidden = true;
-    backdrop.hidden = true;
-    if (returnFocus) returnFocus.focus();
-  };
-  const open = () => {
-    returnFocus = document.activeElement;
-    dialog.hidden = false;
-    backdrop.hidden = false;
-    stay.focus();
+  const show = (visible) => {
+    dialog.hidden = !visible;
+    backdrop.hidden = !visible;
   };
   const restart = () => {
-    clearTimeout(warnTimer);
-    clearTimeout(endTimer);
-    warnTimer = setTimeout(open, idleMs - warnMs);
-    // Past the limit the server has ended the session: show the page that says so.
-    endTimer = setTimeout(() => window.location.assign(root.dataset.signedOutUrl), idleMs);
+    timers.splice(0).forEach(clearTimeout);
+    timers.push(
+      setTimeout(() => {
+        returnFocus = document.activeElement;
+        show(true);
+        stay.focus();
+      }, idleMs - warnMs),
+      // Past the limit the server has ended the session: show the page that says so.
+      setTimeout(signedOut, idleMs),
+    );
   };
 
-  dialog.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      stay.click();
-    } else if (event.key === "Tab") {
-      const items = focusable();
-      const last = items[items.length - 1];
-      if (event.shiftKey && document.activeElement === items[0]) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && document.activeElement === last) {
-        event.preventDefault();
-        items[0].focus();
-      }
-    }
-  });
+  trapFocus(dialog, () => stay.click());
   stay.addEventListener("click", async () => {
-    const response = await fetch(root.dataset.keepAliveUrl, {
-      method: "POST",
-      headers: { "X-CSRFToken": csrf },
-      credentials: "same-origin",
-    });
-    if (!response.ok) {
-      window.location.assign(root.dataset.signedOutUrl);
-      return;
-    }
-    close();
+    if (!(await keepAlive())) return signedOut();
+    show(false);
+    if (returnFocus) returnFocus.focus();
     restart();
   });
   document.querySelector("[data-sign-out-form]").addEventListener("submit", forgetAllKept);
