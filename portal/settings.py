@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "requests_app.family_session.FamilySessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "requests_app.middleware.NoStoreForHealthPagesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -304,6 +305,14 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATE_LIMIT_START = env.str("RATE_LIMIT_START", default="30/h")
 RATE_LIMIT_RESUME = env.str("RATE_LIMIT_RESUME", default="20/h")
 RATE_LIMIT_LINK_REQUEST = env.str("RATE_LIMIT_LINK_REQUEST", default="10/h")
+# Link emails (issue 10 item 8): per request and per recipient address, whichever view sends them.
+RATE_LIMIT_LINK_PER_REQUEST = env.str("RATE_LIMIT_LINK_PER_REQUEST", default="3/h")
+RATE_LIMIT_LINK_PER_RECIPIENT = env.str("RATE_LIMIT_LINK_PER_RECIPIENT", default="5/h")
+# Upload starts, per draft and per client IP (a CD of 400 files plus retries fits in the default).
+RATE_LIMIT_UPLOAD_START = env.str("RATE_LIMIT_UPLOAD_START", default="600/h")
+# Family sessions end after this long without a request; pages warn this long before.
+FAMILY_SESSION_IDLE_SECONDS = env.int("FAMILY_SESSION_IDLE_SECONDS", default=30 * 60)
+FAMILY_SESSION_WARNING_SECONDS = env.int("FAMILY_SESSION_WARNING_SECONDS", default=60)
 RATELIMIT_VIEW = "requests_app.views.rate_limited"
 # The library's switch: a counter the cache cannot give means "allowed" (see portal/ratelimit_cache.py).
 RATELIMIT_FAIL_OPEN = True

@@ -65,7 +65,7 @@ def test_coordinator_filters_opens_downloads_asks_for_records_and_family_sees_it
         expect(page.locator("#history")).to_contain_text("Please send the biopsy slides")
 
         (email,) = [m for m in mail.outbox if urgent.reference in m.subject + m.body]
-        link = re.search(r"http://[^\s\"<>]+/resume/\?t=[\w-]+", email.body).group(0)
+        link = re.search(r"http://[^\s\"<>]+/resume/#t=[\w-]+", email.body).group(0)
 
         family = watch.new_context(browser, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
         family_page = family.new_page()

@@ -10,7 +10,7 @@ from django.utils import translation
 from requests_app import intake, tokens
 from requests_app.models import SecondOpinionRequest
 
-from . import answers, flow, po_catalog
+from . import answers, flow, links, po_catalog
 from .factories import CompleteDraftFactory, SubmittedRequestFactory
 from .sessions import open_draft
 from .staff import make_staff
@@ -87,7 +87,7 @@ def test_link_and_save_pages_are_spanish(client):
     assert_spanish_page(client.get("/resume/request-link/"), "Get a new link to your request", "Send me a link")
     response = client.post("/resume/request-link/", {"email": "nobody@example.com"})
     assert_spanish_page(client.get(response.url), "Check your email")
-    assert_spanish_page(client.get("/resume/?t=not-a-real-token"), "This link is not valid or has expired")
+    assert_spanish_page(links.open_link(client, "not-a-real-token"), "This link is not valid or has expired")
 
     flow.start(client)
     flow.post_step(client, "child")
@@ -99,7 +99,7 @@ def test_link_and_save_pages_are_spanish(client):
 def test_status_page_is_spanish(client):
     submitted = SubmittedRequestFactory()
     choose_spanish(client)
-    client.get(f"/resume/?t={tokens.make_token(submitted)}")
+    links.open_link(client, tokens.make_token(submitted))
     assert_spanish_page(client.get("/resume/confirm/"), "Welcome back")
     client.post("/resume/confirm/", {"birth_date": submitted.child_birth_date.isoformat()})
     assert_spanish_page(
@@ -127,7 +127,7 @@ def test_the_choice_is_stored_on_the_draft_and_a_new_browser_that_resumes_opens_
     assert SecondOpinionRequest.objects.get(pk=draft.pk).preferred_language == "es"
 
     other_browser = Client()  # no language cookie, an English browser
-    other_browser.get(f"/resume/?t={tokens.make_token(SecondOpinionRequest.objects.get(pk=draft.pk))}")
+    links.open_link(other_browser, tokens.make_token(SecondOpinionRequest.objects.get(pk=draft.pk)))
     response = other_browser.post("/resume/confirm/", {"birth_date": answers.child()["child_birth_date"]})
     response = other_browser.get(response.url)
     assert_spanish_page(response, "Save and continue")
@@ -183,7 +183,7 @@ def test_the_switch_returns_to_the_same_page_and_never_echoes_a_links_token(clie
     assert '<input type="hidden" name="next" value="/request/address/">' in page
     choose_spanish(client, "/request/address/")
     token = tokens.make_token(SecondOpinionRequest.objects.get(pk=draft.pk))
-    assert token not in Client().get(f"/resume/?t={token}x").content.decode()
+    assert token not in links.open_link(Client(), f"{token}x").content.decode()
 
 
 def test_a_physicians_page_language_is_not_stored_as_the_familys(client):
