@@ -50,3 +50,13 @@ def clean_up_abandoned_drafts():
     from . import cleanup
 
     return cleanup.clean_up()
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def render_previews(request_id):
+    """Render the request's missing or outdated previews. Two runs at once (a CD's files queue several) may
+    both render a series; a row lock and the unique (request, series) constraint keep one preview row, and
+    the image it replaced is deleted. Run again later, it renders only what changed."""
+    from . import series_previews
+
+    return series_previews.render_due_previews(request_id)

@@ -23,6 +23,7 @@ from .choices import (
 )
 from .documents import AVAILABILITY_FIELDS, Document, DocumentStatus
 from .notifications import Notification
+from .previews import SeriesPreview, SlidesReceipt
 from .request import SecondOpinionRequest, age_on, new_reference
 from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
 
@@ -47,7 +48,9 @@ __all__ = [
     "Relationship",
     "ReportType",
     "SecondOpinionRequest",
+    "SeriesPreview",
     "Sex",
+    "SlidesReceipt",
     "Status",
     "StatusChange",
     "SubmitterRole",
