@@ -167,13 +167,15 @@ def save_preview(request_obj, uid, document, result, image_count):
         "bytes_read": result.bytes_read,
         "rendered_at": timezone.now(),
     }
-    lookup = {"request": request_obj, "series_uid": uid} if uid else {"request": request_obj, "document": document}
+    lookup = {"request": request_obj, "series_uid": uid}
+    if not uid:
+        lookup["document"] = document  # a slide: one preview per file
     try:
         with transaction.atomic():
             row = SeriesPreview.objects.select_for_update().filter(**lookup).first()
             replaced = row.image_key if row else ""
             if row is None:
-                SeriesPreview.objects.create(**lookup, **values)
+                SeriesPreview.objects.create(**{**values, **lookup})
             else:
                 SeriesPreview.objects.filter(pk=row.pk).update(**values)
     except IntegrityError:  # another run created the row between our read and our insert
