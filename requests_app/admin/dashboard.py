@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..business_days import business_days_between, due_date, local_date
 from ..models import OPEN_STATUSES, AuditLogEntry, CancerCategory, SecondOpinionRequest, Status, StatusChange
@@ -120,9 +121,6 @@ def scheduling_histogram(days):
 def dashboard_context(now):
     target = settings.INTAKE_TARGET_BUSINESS_DAYS
     rows, waiting, overdue = queue(now, target)
-    weekly = weekly_submissions(now)
-    days = scheduling_times()
-    histogram = scheduling_histogram(days)
     return {
         "target": target,
         "rows": rows,
@@ -131,22 +129,33 @@ def dashboard_context(now):
         "status_counts": status_counts(),
         "by_cancer_type": open_counts_by("cancer_category", dict(CancerCategory.choices)),
         "by_assignee": open_counts_by("assigned_to__username", {None: _("Nobody yet")}),
+        **charts_context(now, target),
+    }
+
+
+def charts_context(now, target):
+    """The two charts, their numbers for the tables beneath, and a sentence each for screen readers."""
+    weekly = weekly_submissions(now)
+    total = sum(b.value for b in weekly)
+    days = scheduling_times()
+    histogram = scheduling_histogram(days)
+    weekly_text = ngettext(
+        "%(total)s request in %(n)s weeks; the busiest week had %(max)s.",
+        "%(total)s requests in %(n)s weeks; the busiest week had %(max)s.",
+        total,
+    ) % {"total": total, "n": WEEKS, "max": max(b.value for b in weekly)}
+    scheduling_text = ngettext(
+        "%(n)s request scheduled; %(within)s within the target of %(target)s business days.",
+        "%(n)s requests scheduled; %(within)s within the target of %(target)s business days.",
+        len(days),
+    ) % {"n": len(days), "within": sum(1 for d in days if d <= target), "target": target}
+    weekly_title = _("Requests submitted per week, last %(n)s weeks") % {"n": WEEKS}
+    return {
         "weekly": weekly,
-        "weekly_chart": bar_chart(
-            "weekly-chart",
-            _("Requests submitted per week, last %(n)s weeks") % {"n": WEEKS},
-            _("%(total)s requests in %(n)s weeks; the busiest week had %(max)s.")
-            % {"total": sum(b.value for b in weekly), "n": WEEKS, "max": max(b.value for b in weekly)},
-            weekly,
-            label_every=4,
-        ),
+        "weekly_chart": bar_chart("weekly-chart", weekly_title, weekly_text, weekly, label_every=4),
         "histogram": histogram,
         "histogram_chart": bar_chart(
-            "scheduling-chart",
-            _("Business days from submission to scheduled"),
-            _("%(n)s requests scheduled; %(within)s within the target of %(target)s business days.")
-            % {"n": len(days), "within": sum(1 for d in days if d <= target), "target": target},
-            histogram,
+            "scheduling-chart", _("Business days from submission to scheduled"), scheduling_text, histogram
         ),
     }
 
