@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 
 WIDTH, HEIGHT = 640, 200
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT = 18, 34, 8
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT = 22, 34, 8
 
 
 @dataclass(frozen=True)
