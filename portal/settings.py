@@ -321,3 +321,6 @@ PREVIEW_DELAY_SECONDS = env.int("PREVIEW_DELAY_SECONDS", default=30)
 PREVIEW_REQUIRES_CLEAN_SCAN = env.bool("PREVIEW_REQUIRES_CLEAN_SCAN", default=False)
 # Business days from submission to scheduled before a request shows as overdue on the dashboard.
 INTAKE_TARGET_BUSINESS_DAYS = env.int("INTAKE_TARGET_BUSINESS_DAYS", default=5)
+# Optional: each submitted request is POSTed as a FHIR transaction bundle to this base URL (the outbox's "fhir" kind).
+FHIR_ENDPOINT_URL = env.str("FHIR_ENDPOINT_URL", default="")
+FHIR_BEARER_TOKEN = env.str("FHIR_BEARER_TOKEN", default="")

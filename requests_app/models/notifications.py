@@ -12,6 +12,7 @@ class Notification(models.Model):
         RECORDS_REQUESTED = "records_requested", _("Family: records requested")
         STATUS_CHANGED = "status_changed", _("Family: status changed")
         RECORDS_UPLOADED = "records_uploaded", _("Coordinator: records uploaded")
+        FHIR = "fhir", _("FHIR server: transaction bundle")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
