@@ -30,6 +30,8 @@ from .uploads.policy import human_size
 logger = logging.getLogger(__name__)
 
 CLEAN_SCAN = "clean"
+#: How long a run queued without delay (from the request page) stands for later calls.
+PREVIEW_QUEUED_SECONDS = 60
 
 
 @dataclass
@@ -84,8 +86,11 @@ def group_series(documents):
         if uid not in grouped:
             grouped[uid] = Series(uid, (document.metadata or {}).get("dicom") or {})
         grouped[uid].documents.append(document)
-    order = lambda s: (s.header.get("study_date", ""), s.study_uid, _series_number(s), s.uid)  # noqa: E731
-    return sorted(grouped.values(), key=order), others
+    return sorted(grouped.values(), key=_study_order), others
+
+
+def _study_order(series):
+    return series.header.get("study_date", ""), series.study_uid, _series_number(series), series.uid
 
 
 def _series_number(series):
@@ -109,48 +114,57 @@ def preview_ready(document):
 
 
 def on_document_completed(document):
-    """A finished upload of a DICOM file or a slide scan makes the request's previews due."""
-    if document.status == DocumentStatus.UPLOADED and (series_uid(document) or is_slide_scan(document)):
+    """A DICOM file or slide scan sent after submission makes the request's previews due (drafts wait: their
+    files may still be removed, and staff see nothing of a draft)."""
+    previewable = series_uid(document) or is_slide_scan(document)
+    if document.status == DocumentStatus.UPLOADED and previewable and not document.request.is_draft:
         previews_due(document.request)
 
 
-def previews_due(request_obj):
-    """Queue one rendering of the request's previews, a little later, after this transaction commits.
+def previews_due(request_obj, delay=None):
+    """Queue one rendering of the request's previews after this transaction commits (``delay`` seconds later,
+    PREVIEW_DELAY_SECONDS by default).
 
-    A CD arrives as hundreds of files: the cache key (which lives a second less than the delay) lets one
-    queued run stand for all the files completed before it starts; files completed later queue another.
+    A CD arrives as hundreds of files: while a run is queued (a cache key that lives a second less than the
+    delay, at least PREVIEW_QUEUED_SECONDS) further calls queue nothing; files completed later queue another.
     """
     from .tasks import render_previews
 
-    delay = settings.PREVIEW_DELAY_SECONDS
-    if delay > 1 and not cache.add(f"previews-due:{request_obj.pk}", 1, timeout=delay - 1):
-        return
+    delay = settings.PREVIEW_DELAY_SECONDS if delay is None else delay
+    if not cache.add(f"previews-due:{request_obj.pk}", 1, timeout=delay - 1 if delay > 1 else PREVIEW_QUEUED_SECONDS):
+        return False
     transaction.on_commit(lambda: render_previews.apply_async((request_obj.pk,), countdown=delay))
+    return True
+
+
+def outdated(documents, previews):
+    """(series, slide scans) among the files ready for a preview whose preview is missing or predates files.
+
+    ``previews`` is ``preview_document_ids(request)``.
+    """
+    series_list, others = group_series([d for d in documents if preview_ready(d)])
+    series_due = [s for s in series_list if getattr(previews.get(s.uid), "image_count", None) != len(s.documents)]
+    return series_due, [d for d in others if is_slide_scan(d) and d.pk not in previews]
 
 
 def render_due_previews(request_id):
-    """Render every preview of the request that is missing or out of date; returns how many were stored."""
+    """Render every preview of a submitted request that is missing or out of date; returns how many were stored."""
     request_obj = SecondOpinionRequest.objects.filter(pk=request_id).first()
-    if request_obj is None:
+    if request_obj is None or request_obj.is_draft:
         return 0
-    documents = [d for d in request_obj.documents.filter(status=DocumentStatus.UPLOADED) if preview_ready(d)]
-    series_list, others = group_series(documents)
-    existing = {(p.series_uid, None if p.series_uid else p.document_id): p for p in request_obj.series_previews.all()}
+    uploaded = request_obj.documents.filter(status=DocumentStatus.UPLOADED)
+    series_due, slides_due = outdated(uploaded, preview_document_ids(request_obj))
     read = inclusive_range_reader(get_backend().read_range)
-    stored = 0
-    for series in series_list:
-        current = existing.get((series.uid, None))
-        if current is None or current.image_count != len(series.documents):
-            objects = [StoredObject(d.storage_key, d.stored_size or d.declared_size) for d in series.documents]
-            result = render_series_preview(objects, read)
-            by_key = {d.storage_key: d for d in series.documents}
-            shown = by_key.get(result.source_key) or series.documents[len(series.documents) // 2]
-            stored += save_preview(request_obj, series.uid, shown, result, len(series.documents))
-    for document in filter(is_slide_scan, others):
-        if ("", document.pk) not in existing:
-            obj = StoredObject(document.storage_key, document.stored_size or document.declared_size)
-            stored += save_preview(request_obj, "", document, render_slide_thumbnail(obj, read), 1)
-    return stored
+    for series in series_due:
+        objects = [StoredObject(d.storage_key, d.stored_size or d.declared_size) for d in series.documents]
+        result = render_series_preview(objects, read)
+        by_key = {d.storage_key: d for d in series.documents}
+        shown = by_key.get(result.source_key) or series.documents[len(series.documents) // 2]
+        save_preview(request_obj, series.uid, shown, result, len(series.documents))
+    for document in slides_due:
+        obj = StoredObject(document.storage_key, document.stored_size or document.declared_size)
+        save_preview(request_obj, "", document, render_slide_thumbnail(obj, read), 1)
+    return len(series_due) + len(slides_due)
 
 
 def save_preview(request_obj, uid, document, result, image_count):
@@ -182,7 +196,6 @@ def save_preview(request_obj, uid, document, result, image_count):
         replaced = key
     if replaced:
         records.delete(replaced)
-    return 1
 
 
 def preview_document_ids(request_obj):

@@ -12,6 +12,7 @@ from PIL import Image
 from requests_app import series_previews, tasks
 from requests_app.models import AuditLogEntry, SeriesPreview
 
+from .factories import CompleteDraftFactory
 from .preview_records import png_columns, store_series, store_slide_scan
 from .staff import COORDINATOR, make_document, make_staff, make_submitted
 
@@ -178,3 +179,28 @@ def test_slide_scan_gets_its_embedded_thumbnail_shown_beside_the_file(client, co
     assert np.abs(image[50, -20] - (30, 30, 200)).max() <= 8
     page = client.get(detail_url(request_obj)).content.decode()
     assert f'src="{preview_url(request_obj, preview)}"' in page
+
+
+def test_draft_files_are_not_previewed(s3_storage, s3_client, django_capture_on_commit_callbacks):
+    draft = CompleteDraftFactory()
+    documents = store_series(draft, s3_client, s3_storage, count=2)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        series_previews.on_document_completed(documents[0])
+
+    assert callbacks == [] and tasks.render_previews(draft.pk) == 0
+    assert not SeriesPreview.objects.exists()
+
+
+def test_opening_a_request_with_series_not_yet_previewed_renders_them(
+    client, coordinator, s3_storage, s3_client, django_capture_on_commit_callbacks
+):
+    request_obj = make_submitted()
+    store_series(request_obj, s3_client, s3_storage, count=3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(detail_url(request_obj)).content.decode()
+
+    assert "Preview not rendered yet" in first
+    preview = SeriesPreview.objects.get(request=request_obj)  # queued by the page, run by eager Celery
+    assert f'src="{preview_url(request_obj, preview)}"' in client.get(detail_url(request_obj)).content.decode()

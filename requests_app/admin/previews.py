@@ -28,6 +28,8 @@ def records_context(obj, documents, document_row):
     """The detail page's documents: DICOM series grouped by study, slide previews, and every other file."""
     series_list, others = series_previews.group_series(documents)
     previews = series_previews.preview_document_ids(obj)
+    if not obj.is_draft and any(series_previews.outdated(documents, previews)):
+        series_previews.previews_due(obj, delay=0)  # also catches a run lost with the broker
     return {
         "studies": [
             {"header": header, "series": series_rows(group, previews, document_row)}
