@@ -169,6 +169,5 @@ def dashboard_view(model_admin, request):
         **dashboard_context(timezone.now()),
         "title": _("Queue dashboard"),
         "opts": model_admin.model._meta,
-        "changelist_url": "admin:requests_app_secondopinionrequest_changelist",
     }
     return TemplateResponse(request, "admin/requests_app/secondopinionrequest/dashboard.html", context)
