@@ -35,9 +35,12 @@ def staff_group(name):
     (which keeps permissions but not groups) has removed it."""
     group, created = Group.objects.get_or_create(name=name)
     if created:
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="requests_app", codename__in=GROUP_PERMISSIONS[name])
-        )
+        # Migration 0006 renamed the request model's permissions (view_request -> view_secondopinionrequest).
+        codenames = [
+            c.replace("_request", "_secondopinionrequest") if c.endswith("_request") else c
+            for c in GROUP_PERMISSIONS[name]
+        ]
+        group.permissions.set(Permission.objects.filter(content_type__app_label="requests_app", codename__in=codenames))
     return group
 
 
