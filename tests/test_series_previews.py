@@ -204,3 +204,13 @@ def test_opening_a_request_with_series_not_yet_previewed_renders_them(
     assert "Preview not rendered yet" in first
     preview = SeriesPreview.objects.get(request=request_obj)  # queued by the page, run by eager Celery
     assert f'src="{preview_url(request_obj, preview)}"' in client.get(detail_url(request_obj)).content.decode()
+
+
+def test_preview_whose_image_is_gone_from_storage_is_not_found_not_an_error(client, coordinator, s3_storage, s3_client):
+    request_obj = make_submitted()
+    store_series(request_obj, s3_client, s3_storage, count=2)
+    tasks.render_previews(request_obj.pk)
+    preview = SeriesPreview.objects.get(request=request_obj)
+    s3_client.delete_object(Bucket=s3_storage, Key=preview.image_key)
+
+    assert client.get(preview_url(request_obj, preview)).status_code == 404

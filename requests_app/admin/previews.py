@@ -1,6 +1,8 @@
 """The request page's DICOM studies and series (one row per series, its preview, its files behind a disclosure)
 and the staff-only view that serves a preview's PNG, audited."""
 
+import logging
+
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -9,6 +11,8 @@ from django.shortcuts import get_object_or_404
 from .. import series_previews
 from ..models import AuditLogEntry, SeriesPreview
 from . import audit
+
+logger = logging.getLogger(__name__)
 
 
 def series_rows(series_list, previews, document_row):
@@ -50,7 +54,12 @@ def preview_view(model_admin, request, object_id, preview_id):
     preview = get_object_or_404(
         SeriesPreview.objects.select_related("document").exclude(image_key=""), pk=preview_id, request=obj
     )
+    try:
+        png = series_previews.preview_image(preview)
+    except Exception as exc:  # noqa: BLE001 - storage reports a missing object in several ways
+        logger.warning("preview %s unreadable: %s", preview.pk, type(exc).__name__)
+        raise Http404 from None
     audit.record_access(request, AuditLogEntry.Action.VIEW_PREVIEW, request_obj=obj, document=preview.document)
-    response = HttpResponse(series_previews.preview_image(preview), content_type="image/png")
+    response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
