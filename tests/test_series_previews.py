@@ -6,6 +6,8 @@ import io
 import numpy as np
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -214,3 +216,23 @@ def test_preview_whose_image_is_gone_from_storage_is_not_found_not_an_error(clie
     s3_client.delete_object(Bucket=s3_storage, Key=preview.image_key)
 
     assert client.get(preview_url(request_obj, preview)).status_code == 404
+
+
+def test_request_page_queries_do_not_grow_with_series(client, coordinator, django_assert_num_queries):
+    def request_with_series(count):
+        request_obj = make_submitted()
+        for n in range(count):
+            header = {"modality": "CT", "series_uid": f"1.2.3.{n}", "study_uid": "1.2.3", "series_number": str(n)}
+            files = [make_document(request_obj, metadata={"dicom": header}) for _ in range(3)]
+            SeriesPreview.objects.create(
+                request=request_obj, series_uid=header["series_uid"], document=files[1], image_key="k", image_count=3
+            )
+        return request_obj
+
+    small, big = request_with_series(1), request_with_series(12)
+    client.get(detail_url(small))  # the session's first page saves it once
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(detail_url(small)).status_code == 200
+    with django_assert_num_queries(len(queries)):
+        page = client.get(detail_url(big)).content.decode()
+    assert page.count('data-series="') == 12
