@@ -7,6 +7,7 @@ from django.db import DatabaseError
 
 from . import notifications, tokens
 from .models import SecondOpinionRequest
+from .previews import StorageReadError
 
 
 @shared_task(
@@ -52,11 +53,20 @@ def clean_up_abandoned_drafts():
     return cleanup.clean_up()
 
 
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(StorageReadError,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    max_retries=5,
+    soft_time_limit=240,
+    time_limit=300,
+)
 def render_previews(request_id):
-    """Render the request's missing or outdated previews. Two runs at once (a CD's files queue several) may
-    both render a series; a row lock and the unique (request, series) constraint keep one preview row, and
-    the image it replaced is deleted. Run again later, it renders only what changed."""
+    """Render the request's missing or outdated previews; a storage failure retries with backoff. Two runs at
+    once (a page view and an upload) may both render a series: a row lock and the unique (request, series)
+    constraint keep one preview row, and the image it replaced is deleted. Run again, it renders only what
+    changed."""
     from . import series_previews
 
     return series_previews.render_due_previews(request_id)
