@@ -370,3 +370,14 @@ UPLOAD_DICOM_HEADER_BYTES = env.int("UPLOAD_DICOM_HEADER_BYTES", default=256 * 1
 UPLOAD_ORPHAN_GRACE_HOURS = env.int("UPLOAD_ORPHAN_GRACE_HOURS", default=24)
 # Optional override of the file types each category accepts, e.g. {"reports": ["pdf", "jpeg"]}.
 UPLOAD_ACCEPTED_TYPES = env.json("UPLOAD_ACCEPTED_TYPES", default={})
+
+# --- Staff previews, queue dashboard, FHIR (requests_app/series_previews.py, admin/dashboard.py) ---------
+# Seconds after a DICOM or slide upload completes before its request's previews are rendered (a CD is many files).
+PREVIEW_DELAY_SECONDS = env.int("PREVIEW_DELAY_SECONDS", default=30)
+# On once malware scanning writes Document.scan_result: previews then read only files scanned "clean".
+PREVIEW_REQUIRES_CLEAN_SCAN = env.bool("PREVIEW_REQUIRES_CLEAN_SCAN", default=False)
+# Business days from submission to scheduled before a request shows as overdue on the dashboard.
+INTAKE_TARGET_BUSINESS_DAYS = env.int("INTAKE_TARGET_BUSINESS_DAYS", default=5)
+# Optional: each submitted request is POSTed as a FHIR transaction bundle to this base URL (the outbox's "fhir" kind).
+FHIR_ENDPOINT_URL = env.str("FHIR_ENDPOINT_URL", default="")
+FHIR_BEARER_TOKEN = env.str("FHIR_BEARER_TOKEN", default="")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from . import notifications
+from .previews import StorageReadError
 
 
 @shared_task(
@@ -38,3 +39,22 @@ def clean_up_abandoned_drafts():
     from . import cleanup
 
     return cleanup.clean_up()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(StorageReadError,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    max_retries=5,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def render_previews(request_id):
+    """Render the request's missing or outdated previews; a storage failure retries with backoff. Two runs at
+    once (a page view and an upload) may both render a series: a row lock and the unique (request, series)
+    constraint keep one preview row, and the image it replaced is deleted. Run again, it renders only what
+    changed."""
+    from . import series_previews
+
+    return series_previews.render_due_previews(request_id)

@@ -13,6 +13,7 @@ class Notification(models.Model):
         STATUS_CHANGED = "status_changed", _("Family: status changed")
         RECORDS_UPLOADED = "records_uploaded", _("Coordinator: records uploaded")
         RESUME_LINK = "resume_link", _("Family or physician: link to the request")
+        FHIR = "fhir", _("FHIR server: transaction bundle")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ..models import Notification
 from .emails import PHYSICIAN, send_notification_email
+from .fhir_push import send_fhir_bundle
 from .webhook import WebhookRefused, send_webhook
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 Kind = Notification.Kind
 FAMILY_KINDS = frozenset({Kind.RECORDS_REQUESTED, Kind.STATUS_CHANGED})
 STAFF_KINDS = frozenset({Kind.RECORDS_UPLOADED})
+ENDPOINT_KINDS = frozenset({Kind.WEBHOOK, Kind.FHIR})  # sent to a configured URL, not to addresses
 MAX_BACKOFF_DOUBLINGS = 12  # the re-queue's wait stops growing after this many failed attempts
 
 # Failures worth another attempt: the mail server or the webhook endpoint is down, slow or says "later".
@@ -51,7 +53,9 @@ def queue_submission_notifications(request_obj):
     )
     if settings.NOTIFICATION_WEBHOOK_URL:
         rows.append(Notification(request=request_obj, kind=Kind.WEBHOOK, recipients=[]))
-    created = Notification.objects.bulk_create([row for row in rows if row.recipients or row.kind == Kind.WEBHOOK])
+    if settings.FHIR_ENDPOINT_URL:
+        rows.append(Notification(request=request_obj, kind=Kind.FHIR, recipients=[]))
+    created = Notification.objects.bulk_create([row for row in rows if row.recipients or row.kind in ENDPOINT_KINDS])
     enqueue_after_commit([n.pk for n in created])
     return created
 
@@ -230,9 +234,11 @@ def deliver(notification_id):
 
 
 def _send(notification):
-    """Send one row's message: the webhook event, or the email for its kind."""
+    """Send one row's message: the webhook event, the FHIR bundle, or the email for its kind."""
     if notification.kind == Kind.WEBHOOK:
         send_webhook(notification)
+    elif notification.kind == Kind.FHIR:
+        send_fhir_bundle(notification)
     else:
         send_notification_email(notification)
 

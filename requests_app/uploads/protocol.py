@@ -21,7 +21,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import workflow
+from .. import series_previews, workflow
 from ..models import Document, DocumentCategory, DocumentStatus, ReportType, SecondOpinionRequest, Status
 from ..validators import hidden_characters
 from . import sniffing
@@ -248,7 +248,9 @@ def remove_document(document):
 
 
 def on_document_completed(document):
-    """Records the center asked for after submission: the workflow records the event and tells the coordinator."""
+    """Previews become due; records the center asked for after submission: the workflow records the event and
+    tells the coordinator."""
+    series_previews.on_document_completed(document)
     if not document.uploaded_after_submission or document.status != DocumentStatus.UPLOADED:
         return
     workflow.records_uploaded(document)
