@@ -242,9 +242,9 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_RETRY_BACKOFF_S = env.int("NOTIFICATION_RETRY_BACKOFF_S", default=5)
 NOTIFICATION_RETRY_BACKOFF_MAX_S = env.int("NOTIFICATION_RETRY_BACKOFF_MAX_S", default=600)
 NOTIFICATION_WEBHOOK_TIMEOUT = env.float("NOTIFICATION_WEBHOOK_TIMEOUT", default=10.0)
-# Publishing after commit: retry briefly, then leave the row to the re-queue (a broker outage must not
-# hold up or fail a family's submission).
-NOTIFICATION_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Publishing after commit is one attempt, in a background thread the request waits on for at most this
+# long: a broker that is down or hangs costs a submit no more, and the re-queue delivers the row.
+NOTIFICATION_PUBLISH_TIMEOUT_S = env.float("NOTIFICATION_PUBLISH_TIMEOUT_S", default=1.0)
 # A broker that hangs without closing the connection must not hang a publish (kombu waits forever by default).
 CELERY_BROKER_TRANSPORT_OPTIONS.update(
     socket_timeout=2.0,

@@ -197,8 +197,13 @@ def test_submission_succeeds_and_rows_stay_pending_when_the_broker_is_unreachabl
     point_celery_at(app, f"redis://127.0.0.1:{free_port()}/0", eager=False)  # nothing listens there
     draft = CompleteDraftFactory(diagnosis_text="Osteosarcoma")
     try:
-        with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True) as callbacks:
-            submitted = intake.submit(draft.pk)
+        with caplog.at_level(logging.WARNING):
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                submitted = intake.submit(draft.pk)
+            # The publish runs in a background thread the submit does not wait on for long: let it finish.
+            for thread in threading.enumerate():
+                if thread.name == "outbox-publish":
+                    thread.join(30)
     finally:
         point_celery_at(app, *previous)
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ..models import Notification
 from .emails import PHYSICIAN, send_notification_email
+from .publishing import _publish, enqueue, enqueue_after_commit
 from .webhook import WebhookRefused, send_webhook
 
 logger = logging.getLogger(__name__)
@@ -119,42 +120,6 @@ def _unique(addresses):
 
 
 # --- queueing delivery tasks ------------------------------------------------------------------
-
-
-def _publish(task, args):
-    """Publish with the short retry policy (a web request never waits on a broker outage).
-
-    Returns None once queued, or the exception when the broker is unreachable.
-    """
-    try:
-        task.apply_async(args, retry=True, retry_policy=settings.NOTIFICATION_PUBLISH_RETRY_POLICY)
-    except Exception as exc:  # kombu raises several types for "broker unreachable"
-        return exc
-    return None
-
-
-def enqueue_after_commit(notification_ids):
-    """Queue delivery once the rows are committed; a broker outage never fails the caller's request."""
-    transaction.on_commit(lambda: enqueue(notification_ids))
-
-
-def enqueue(notification_ids):
-    """Publish one delivery task per row; if the broker is unreachable, leave the rows to the periodic re-queue.
-
-    The rows are safe in the database either way.
-    """
-    from .. import tasks  # tasks imports this package
-
-    for position, pk in enumerate(notification_ids):
-        exc = _publish(tasks.deliver_notification, (pk,))
-        if exc is not None:
-            logger.warning(
-                "could not queue %d notification(s) (%s); the periodic re-queue will deliver them",
-                len(notification_ids) - position,
-                type(exc).__name__,
-            )
-            return position
-    return len(notification_ids)
 
 
 def send_resume_link_soon(request_id):
