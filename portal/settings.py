@@ -228,7 +228,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "requeue-pending-notifications": {
         "task": "requests_app.tasks.requeue_pending_notifications",
-        "schedule": env.float("NOTIFICATION_REQUEUE_EVERY_S", default=30.0),
+        "schedule": env.float("NOTIFICATION_REQUEUE_EVERY_S", default=20.0),
     },
     "clean-up-abandoned-drafts": {
         "task": "requests_app.tasks.clean_up_abandoned_drafts",
@@ -237,10 +237,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Notification outbox (requests_app/notifications.py): rows still pending this long are queued again.
 NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=60)
-# Attempts per row (across retries and re-queues) before it is marked failed; backoff between retries.
-NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+# Retries (requests_app/notifications/retries.py) are time-based: a failed row is tried again after a
+# backoff doubling from BACKOFF_S up to BACKOFF_MAX_S, kept below NOTIFICATION_REQUEUE_EVERY_S so every
+# beat tick retries it and it goes out within one re-queue period of the server's return; it is reported
+# to ADMINS once after ALERT_AFTER_MINUTES, and marked failed only GIVE_UP_AFTER_HOURS after its first
+# failed attempt.
 NOTIFICATION_RETRY_BACKOFF_S = env.int("NOTIFICATION_RETRY_BACKOFF_S", default=5)
-NOTIFICATION_RETRY_BACKOFF_MAX_S = env.int("NOTIFICATION_RETRY_BACKOFF_MAX_S", default=600)
+NOTIFICATION_RETRY_BACKOFF_MAX_S = env.int("NOTIFICATION_RETRY_BACKOFF_MAX_S", default=15)
+NOTIFICATION_GIVE_UP_AFTER_HOURS = env.float("NOTIFICATION_GIVE_UP_AFTER_HOURS", default=24.0)
+NOTIFICATION_ALERT_AFTER_MINUTES = env.int("NOTIFICATION_ALERT_AFTER_MINUTES", default=60)
 NOTIFICATION_WEBHOOK_TIMEOUT = env.float("NOTIFICATION_WEBHOOK_TIMEOUT", default=10.0)
 # Publishing after commit is one attempt, in a background thread the request waits on for at most this
 # long: a broker that is down or hangs costs a submit no more, and the re-queue delivers the row.
