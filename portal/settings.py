@@ -316,5 +316,8 @@ UPLOAD_ZIP_MAX_ENTRIES = env.int("UPLOAD_ZIP_MAX_ENTRIES", default=100_000)
 UPLOAD_DICOM_HEADER_BYTES = env.int("UPLOAD_DICOM_HEADER_BYTES", default=256 * 1024)
 # Multipart uploads no document owns are aborted once this old (a start may still be committing).
 UPLOAD_ORPHAN_GRACE_HOURS = env.int("UPLOAD_ORPHAN_GRACE_HOURS", default=24)
+# The bucket's lifecycle rule (manage.py configure_bucket) aborts unfinished multipart uploads this old:
+# derived from the drafts' lifetime so an upload outlives its draft (system check requests_app.E002).
+UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS = env.int("UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS", default=ABANDONED_DRAFT_DAYS + 1)
 # Optional override of the file types each category accepts, e.g. {"reports": ["pdf", "jpeg"]}.
 UPLOAD_ACCEPTED_TYPES = env.json("UPLOAD_ACCEPTED_TYPES", default={})
