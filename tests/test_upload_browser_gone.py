@@ -96,3 +96,41 @@ def test_an_upload_aborted_in_storage_while_the_family_was_away_starts_over_and_
     assert first.status == DocumentStatus.REMOVED
     fresh = Document.objects.exclude(pk=first.pk).get()
     assert fresh.status == DocumentStatus.UPLOADED and fresh.stored_size == scan.stat().st_size
+
+
+def test_an_upload_aborted_in_storage_while_parts_are_being_sent_starts_over_and_completes(
+    live_server, s3_server, s3_storage, s3_client, settings, tmp_path
+):
+    settings.UPLOAD_MIN_PART_BYTES = 5 * MiB
+    settings.SITE_URL = live_server.url
+    call_command("configure_bucket")
+    draft = CompleteDraftFactory(scans_availability="")
+    scan = tmp_path / "IM000010"
+    scan.write_bytes(dicom_bytes(20 * MiB - 64 * 1024))  # four parts
+
+    with playwright_session() as playwright:
+        browser, page = browser_page_with_draft(playwright, live_server, draft)
+        page.route(
+            f"{s3_server}/**",
+            lambda route: route.abort() if re.search(r"partNumber=[34]\b", route.request.url) else route.continue_(),
+        )
+        page.goto(f"{live_server.url}/request/records/")
+        page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))
+        expect(page.locator(".upload-item [data-state]")).to_contain_text("Connection problem", timeout=30_000)
+        first = Document.objects.get()
+        wait_for_stored_parts(s3_client, s3_storage, first, 2)
+        s3_client.abort_multipart_upload(
+            Bucket=s3_storage,
+            Key=uploads.get_backend().object_key(first.storage_key),
+            UploadId=first.multipart_upload_id,
+        )
+        page.unroute(f"{s3_server}/**")  # the connection is back, but the upload it was sending is gone
+
+        expect(page.locator(".upload-item [data-state]")).to_contain_text("Uploaded", timeout=90_000)
+        expect(page.locator(".upload-item")).to_have_count(1)
+        browser.close()
+
+    first.refresh_from_db()
+    assert first.status == DocumentStatus.REMOVED
+    fresh = Document.objects.exclude(pk=first.pk).get()
+    assert fresh.status == DocumentStatus.UPLOADED and fresh.stored_size == scan.stat().st_size

@@ -264,7 +264,8 @@ export class Transfer {
         this.inFlight.delete(number);
         if (this.cancelled || this.generation !== generation) return;
         if (error.status === 403) this.urls.delete(number); // expired URL: ask for a fresh one
-        if (error.status === 404) await this.throwIfGone(); // S3's NoSuchUpload: was the upload aborted?
+        // S3's NoSuchUpload (or, where its error lacks CORS headers, a repeated failure): was the upload aborted?
+        if (error.status === 404 || attempt >= 2) await this.throwIfGone();
         if (attempt >= MAX_ATTEMPTS) throw new Error("The connection keeps failing.");
         const delay = Math.min(30000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random());
         const seconds = Math.ceil(delay / 1000);
@@ -275,7 +276,12 @@ export class Transfer {
   }
 
   async throwIfGone() {
-    const response = await fetch(this.document.parts_url, { credentials: "same-origin" });
+    let response;
+    try {
+      response = await fetch(this.document.parts_url, { credentials: "same-origin" });
+    } catch {
+      return; // offline too: the part's own retries go on
+    }
     if (response.status === 410) throw new UploadGone("This upload expired.");
   }
 
