@@ -1,9 +1,13 @@
 """Optional FHIR push: a submission sends its transaction bundle once through the outbox, retried on refusal."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from requests_app import intake, notifications
 from requests_app.models import Notification
+from requests_app.notifications import retries
 
 from .factories import CompleteDraftFactory
 from .fhir_checks import validated
@@ -34,6 +38,8 @@ def test_refused_bundle_is_retried_until_the_server_accepts_it(fhir_endpoint, dj
 
     with django_capture_on_commit_callbacks(execute=True):
         submitted = intake.submit(CompleteDraftFactory().pk)
+    assert [p.status for p in fhir_endpoint.posts] == [503]
+    retries.requeue_pending(now=timezone.now() + timedelta(minutes=5))  # the beat's re-queue, a little later
 
     assert [p.status for p in fhir_endpoint.posts] == [503, 200]
     row = Notification.objects.get(request=submitted, kind=Kind.FHIR)

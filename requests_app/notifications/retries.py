@@ -93,7 +93,8 @@ def alert_admins(now=None):
         logger.error("%d notification(s) failing for long; could not mail the admins (%s)", len(rows), error)
         return 0
     Notification.objects.filter(pk__in=[row.pk for row in rows]).update(admins_alerted_at=now)
-    logger.error("%d notification(s) failing for long; the admins were mailed", len(rows))
+    # Not ERROR: the error-mail handler would mail the admins a second time.
+    logger.warning("%d notification(s) failing for long; the admins were mailed", len(rows))
     return len(rows)
 
 
