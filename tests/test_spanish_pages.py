@@ -6,10 +6,10 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from requests_app import archives, intake, tokens
+from requests_app import archives, family_timeline, intake, tokens
 from requests_app.models import SecondOpinionRequest
 
 from . import answers, flow, links, po_catalog
@@ -208,3 +208,12 @@ def test_a_physicians_page_language_is_not_stored_as_the_familys(client):
     draft = flow.start(client, role="physician")
     choose_spanish(client, "/request/physician/")
     assert SecondOpinionRequest.objects.get(pk=draft.pk).preferred_language == ""
+
+
+def test_the_visit_date_on_the_status_page_reads_as_spanish_in_spanish(db):
+    visit = SubmittedRequestFactory(
+        visit_scheduled_for=timezone.make_aware(datetime.datetime(2099, 3, 3, 10, 30)), visit_format="video"
+    )
+    with translation.override("es"):
+        text = family_timeline.visit_description(visit)
+    assert "martes 3 de marzo de 2099" in text and "10:30" in text and "March" not in text
