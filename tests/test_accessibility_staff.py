@@ -35,16 +35,22 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def staff_page(browser, live_server):
-    """A page signed in as an intake coordinator, at a laptop's 1280 x 800."""
+def signed_in_page(browser, live_server, user, color_scheme="light"):
+    """A page signed in as ``user`` at a laptop's 1280 x 800 (its context closes with the browser)."""
     client = Client()
-    client.force_login(make_staff(COORDINATOR, username="cora.coordinator"))
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme=color_scheme)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-    yield context.new_page()
-    context.close()
+    return context.new_page()
+
+
+@pytest.fixture
+def staff_page(browser, live_server):
+    """A page signed in as an intake coordinator."""
+    page = signed_in_page(browser, live_server, make_staff(COORDINATOR, username="cora.coordinator"))
+    yield page
+    page.context.close()
 
 
 def assert_no_violations(page, what):
@@ -106,10 +112,22 @@ def test_breadcrumb_links_are_underlined(staff_page, live_server):
 
 
 def test_request_list_fits_a_1280_px_screen(staff_page, live_server):
-    request_with_everything()
+    request_obj = request_with_everything()
+    request_obj.child_first_name, request_obj.child_last_name = "Maria Fernanda", "Gonzalez-Rodriguez"
+    request_obj.assigned_to = make_staff(COORDINATOR, username="alexandra.coordinator")
+    request_obj.save()
+    make_submitted(documents=12, history=1)  # missing records, a dozen documents
     staff_page.goto(live_server.url + LIST)
-    overflow = staff_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"the list scrolls sideways by {overflow} px"
+    expect(staff_page.locator("#result_list")).to_contain_text("Gonzalez-Rodriguez")
+    # The table scrolls inside its own box in Django's admin, so the box is measured, not the page.
+    widths = staff_page.evaluate(
+        """() => {
+          const box = document.querySelector('#changelist .results');
+          const root = document.documentElement;
+          return [box.scrollWidth - box.clientWidth, root.scrollWidth - root.clientWidth];
+        }"""
+    )
+    assert widths == [0, 0], f"the list scrolls sideways (table, page): {widths} px"
 
 
 def test_request_detail_has_no_violations_normal_and_after_a_refused_action(staff_page, live_server):
@@ -156,3 +174,58 @@ def test_dashboard_has_no_violations(staff_page, live_server):
     for details in staff_page.locator("details").all():
         details.locator("summary").click()
     assert_no_violations(staff_page, "dashboard, numbers open")
+
+
+def test_request_list_after_a_refused_bulk_action_has_no_violations(staff_page, live_server):
+    request_obj = make_submitted()
+    workflow.start_review(request_obj, make_staff(COORDINATOR))
+    page = staff_page
+    page.goto(live_server.url + LIST)
+    page.locator("#result_list input[name='_selected_action']").first.check()
+    page.locator("select[name='action']").select_option("start_review")
+    page.locator("#changelist-form button[name='index']").click()
+    expect(page.locator(".messagelist .error")).to_be_visible()
+    assert_no_violations(page, "list, refused action")
+
+
+def test_schedule_form_with_errors_and_mailed_slides_have_no_violations(staff_page, live_server):
+    request_obj = request_with_everything()
+    request_obj.slides_availability = "mailed"
+    request_obj.slides_tracking_number = "1Z999AA10123456784"
+    request_obj.save()
+    page = staff_page
+    page.goto(f"{live_server.url}{LIST}{request_obj.pk}/change/")
+    expect(page.locator("#slides")).to_be_visible()
+    assert_no_violations(page, "detail with mailed slides")
+    page.locator("[data-transition='schedule']").click()
+    page.locator("input[type='submit'][name='apply']").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    assert_no_violations(page, "schedule form, errors")
+
+
+def test_empty_dashboard_has_no_violations(staff_page, live_server):
+    staff_page.goto(f"{live_server.url}{LIST}dashboard/")
+    expect(staff_page.locator("#queue")).to_contain_text("Nobody is waiting.")
+    assert_no_violations(staff_page, "empty dashboard")
+
+
+def test_staff_pages_in_the_dark_theme_have_no_violations(browser, live_server):
+    request_obj = request_with_everything()
+    page = signed_in_page(browser, live_server, make_staff(COORDINATOR), color_scheme="dark")
+    for path in ("", "?q=no-such-request", f"{request_obj.pk}/change/", "dashboard/"):
+        page.goto(live_server.url + LIST + path)
+        assert_no_violations(page, f"dark theme {path}")
+    page.goto(f"{live_server.url}{LIST}{request_obj.pk}/change/")
+    page.locator("[data-transition='request_records']").click()
+    page.get_by_role("button", name="Ask the family for records").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    assert_no_violations(page, "dark theme action form, errors")
+    page.context.close()
+
+
+def test_superuser_pages_have_no_violations(browser, live_server):
+    page = signed_in_page(browser, live_server, make_staff(None, username="root", is_superuser=True))
+    for path in ("/staff/", "/staff/requests_app/auditlogentry/", "/staff/requests_app/notification/"):
+        page.goto(live_server.url + path)
+        assert_no_violations(page, path)
+    page.context.close()
