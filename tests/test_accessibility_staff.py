@@ -14,7 +14,7 @@ from requests_app import workflow
 from requests_app.models import Status
 
 from .browsers import launch_chromium, playwright_session
-from .staff import COORDINATOR, make_document, make_staff, make_submitted
+from .staff import COORDINATOR, READ_ONLY, make_document, make_staff, make_submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Axe()
@@ -228,4 +228,14 @@ def test_superuser_pages_have_no_violations(browser, live_server):
     for path in ("/staff/", "/staff/requests_app/auditlogentry/", "/staff/requests_app/notification/"):
         page.goto(live_server.url + path)
         assert_no_violations(page, path)
+    page.context.close()
+
+
+def test_read_only_staff_pages_have_no_violations(browser, live_server):
+    request_obj = request_with_everything()
+    page = signed_in_page(browser, live_server, make_staff(READ_ONLY))
+    for path in ("", f"{request_obj.pk}/change/", "dashboard/"):
+        page.goto(live_server.url + LIST + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_no_violations(page, f"read-only {path}")
     page.context.close()
