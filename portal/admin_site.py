@@ -1,21 +1,53 @@
 """The staff site mounted at /staff/: Django's default admin site here (portal.apps.PortalAdminConfig).
 
 It lives outside requests_app.admin because building the site must not import the modules that register
-on it (they would register on a second, discarded instance).
+on it (they would register on a second, discarded instance). It is django-otp's ``OTPAdminSite``: only a
+session verified by a second factor sees a page; a staff user with none yet is sent to enrolment
+(staff_auth/).
 """
 
-from django.contrib import admin
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
-from django.urls import include, path
+from django.urls import include, path, reverse
+from django_otp.admin import OTPAdminSite
+
+from staff_auth import devices
+from staff_auth.forms import StaffAuthenticationForm
 
 #: Where the request pages have always lived: staff bookmarks and every email sent so far link here.
 REQUESTS_PATH = "requests_app/request/"
 
 
-class PortalAdminSite(admin.AdminSite):
+class PortalAdminSite(OTPAdminSite):
     site_header = "Second opinion requests"
     site_title = "Second opinion intake"
     index_title = "Intake"
+    login_form = StaffAuthenticationForm
+    login_template = None  # templates/admin/login.html: Django's page with the code field
+
+    def __init__(self, name="admin"):
+        super().__init__(name)  # django-otp's default name is "otpadmin"; every URL here reverses "admin:"
+
+    def login(self, request, extra_context=None):
+        """Password and code; a staff user with no second factor yet goes to enrolment (GET or after POST)."""
+        if request.method == "GET" and devices.needs_enrolment(request.user):
+            return self._enrolment_redirect(request)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and request.user.is_authenticated and response.status_code == 302:
+            from requests_app.admin.audit import record_event
+            from requests_app.models import AuditLogEntry
+
+            device = getattr(request.user, "otp_device", None)
+            factor = {"second_factor": device.name if device else None}
+            record_event(request, AuditLogEntry.Action.LOGIN, request.user, factor)
+            if device is None and devices.needs_enrolment(request.user):
+                return self._enrolment_redirect(request)
+        return response
+
+    def _enrolment_redirect(self, request):
+        target = request.POST.get("next") or request.GET.get("next") or reverse("admin:index")
+        return redirect(f"{reverse('staff_auth:enrol')}?{urlencode({'next': target})}")
 
     def index(self, request, extra_context=None):
         """Staff land on the list of requests; superusers keep the usual index (audit log, users, groups)."""

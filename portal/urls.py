@@ -6,6 +6,8 @@ from .views import healthz, readyz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # The second factor's enrolment, before the admin (whose pages need a verified session).
+    path("staff/two-factor/", include("staff_auth.urls")),
     path("staff/", admin.site.urls),
     path("", include("requests_app.urls")),
 ]

@@ -1,0 +1,67 @@
+"""Enrolment of the second factor (forced before any admin page) and signing out from it."""
+
+import functools
+from base64 import b32encode
+
+from django.contrib import admin
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from requests_app.admin.audit import record_event
+from requests_app.models import AuditLogEntry
+
+from . import devices
+from .forms import EnrolmentForm
+
+
+def password_signed_in_staff(view):
+    """Staff who passed the password (the second factor is what these views set up)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    return target if allowed else reverse("admin:index")
+
+
+@never_cache
+@password_signed_in_staff
+def enrol(request):
+    """Show the QR code and secret of a new authenticator device; a right code confirms it."""
+    if devices.has_confirmed_device(request.user):
+        # Enrolled already: a session without the code signs in again rather than enrolling a second app.
+        return redirect(safe_next(request) if request.user.is_verified() else reverse("admin:login"))
+    device = devices.pending_app_device(request.user)
+    form = EnrolmentForm(request.POST or None, device=device)
+    context = {**admin.site.each_context(request), "title": "Set up two-factor sign-in", "next": safe_next(request)}
+    if request.method == "POST":
+        if form.is_valid():
+            codes = devices.confirm_app_device(device)
+            otp_login(request, device)
+            record_event(request, AuditLogEntry.Action.OTP_ENROLLED, request.user)
+            return render(request, "staff_auth/backup_codes.html", {**context, "codes": codes})
+        record_event(request, AuditLogEntry.Action.OTP_FAILED, request.user, {"during": "enrolment"})
+    secret = b32encode(device.bin_key).decode()
+    context.update(form=form, qr_code=devices.qr_code_svg(device), secret=secret)
+    return render(request, "staff_auth/enrol.html", context)
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("admin:login")
