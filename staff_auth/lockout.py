@@ -8,8 +8,8 @@ cool-off. No password or code is ever stored or sent.
 
 import hashlib
 import logging
-import time
 from datetime import timedelta
+from time import sleep
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,7 +48,7 @@ def delay_seconds(username):
 def wait_before_attempt(username):
     seconds = delay_seconds(username)
     if seconds > 0:
-        time.sleep(seconds)
+        sleep(seconds)
     return seconds
 
 
