@@ -63,9 +63,12 @@ def staff_group(name):
     (which keeps permissions but not groups) has removed it."""
     group, created = Group.objects.get_or_create(name=name)
     if created:
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="requests_app", codename__in=GROUP_PERMISSIONS[name])
-        )
+        # 0003 names the request model's permissions before its rename (0006): "view_request" and so on.
+        codenames = [
+            c.removesuffix("_request") + "_secondopinionrequest" if c.endswith("_request") else c
+            for c in GROUP_PERMISSIONS[name]
+        ]
+        group.permissions.set(Permission.objects.filter(content_type__app_label="requests_app", codename__in=codenames))
     return group
 
 
