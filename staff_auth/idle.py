@@ -33,4 +33,5 @@ class StaffIdleTimeoutMiddleware:
 
         record_event(request, AuditLogEntry.Action.LOGOUT_IDLE, request.user)
         logout(request)
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        # The path without its query: a list's search term must not travel on in the login URL.
+        return redirect_to_login(request.path, reverse("admin:login"))
