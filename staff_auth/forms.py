@@ -36,7 +36,8 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
     def clean(self):
         lockout.wait_before_attempt(self.cleaned_data.get("username") or "")
         cleaned_data = super().clean()  # the password (django-axes counts a wrong one)
-        self.clean_second_factor(self.get_user(), cleaned_data.get("otp_token") or "")
+        if self.get_user() is not None:  # None: a username or password field was left empty
+            self.clean_second_factor(self.get_user(), cleaned_data.get("otp_token") or "")
         return cleaned_data
 
     def clean_second_factor(self, user, code):

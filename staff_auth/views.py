@@ -48,13 +48,20 @@ def enrol(request):
         return redirect(safe_next(request) if request.user.is_verified() else reverse("admin:login"))
     device = devices.pending_app_device(request.user)
     form = EnrolmentForm(request.POST or None, device=device)
-    context = {**admin.site.each_context(request), "title": "Set up two-factor sign-in", "next": safe_next(request)}
+    context = {
+        **admin.site.each_context(request),
+        "available_apps": [],  # no app list before the second factor
+        "is_nav_sidebar_enabled": False,
+        "title": "Set up two-factor sign-in",
+        "next": safe_next(request),
+    }
     if request.method == "POST":
         if form.is_valid():
             codes = devices.confirm_app_device(device)
             otp_login(request, device)
             record_event(request, AuditLogEntry.Action.OTP_ENROLLED, request.user)
-            return render(request, "staff_auth/backup_codes.html", {**context, "codes": codes})
+            context.update(title="Two-factor sign-in is set up", codes=codes)
+            return render(request, "staff_auth/backup_codes.html", context)
         record_event(request, AuditLogEntry.Action.OTP_FAILED, request.user, {"during": "enrolment"})
     secret = b32encode(device.bin_key).decode()
     context.update(form=form, qr_code=devices.qr_code_svg(device), secret=secret)

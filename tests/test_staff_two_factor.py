@@ -152,3 +152,31 @@ def test_staff_who_are_not_superusers_cannot_reset_devices(client):
     )
     assert TOTPDevice.objects.filter(user=coordinator).exists() and response.status_code in (200, 302)
     assert not AuditLogEntry.objects.filter(action=Action.DEVICE_RESET).exists()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"username": "odd.input"},
+        {"password": PASSWORD, "otp_token": "123456"},
+        {"username": "odd.input", "password": PASSWORD, "otp_token": "9" * 40},
+        {"username": "odd.input", "password": PASSWORD, "otp_token": "12 34 56"},
+    ],
+)
+def test_incomplete_or_odd_sign_in_forms_are_answered_with_the_form(client, fields):
+    enrol_app(make_staff(COORDINATOR, username="odd.input"))
+    response = client.post(LOGIN, fields)
+    assert response.status_code == 200 and 'id="login-form"' in response.content.decode()
+    assert client.get(CHANGELIST).status_code == 302
+
+
+def test_enrolment_refuses_a_next_address_on_another_site(client):
+    make_staff(COORDINATOR, username="redirect.check")
+    sign_in(client, "redirect.check")
+    client.get(reverse("staff_auth:enrol"))
+    device = TOTPDevice.objects.get(confirmed=False)
+    done = client.post(
+        reverse("staff_auth:enrol"), {"otp_token": current_code(device), "next": "https://evil.example/"}
+    )
+    assert "evil.example" not in done.content.decode() and 'href="/staff/"' in done.content.decode()
