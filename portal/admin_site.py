@@ -6,13 +6,11 @@ session verified by a second factor sees a page; a staff user with none yet is s
 (staff_auth/).
 """
 
-from urllib.parse import urlencode
-
 from django.shortcuts import redirect
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
-from staff_auth import devices
+from staff_auth import enrolment
 from staff_auth.forms import StaffAuthenticationForm
 
 #: Where the request pages have always lived: staff bookmarks and every email sent so far link here.
@@ -30,24 +28,13 @@ class PortalAdminSite(OTPAdminSite):
         super().__init__(name)  # django-otp's default name is "otpadmin"; every URL here reverses "admin:"
 
     def login(self, request, extra_context=None):
-        """Password and code; a staff user with no second factor yet goes to enrolment (GET or after POST)."""
-        if request.method == "GET" and devices.needs_enrolment(request.user):
-            return self._enrolment_redirect(request)
+        """Password and code; a staff user with no second factor yet goes to enrolment (staff_auth/enrolment.py)."""
+        if request.method == "GET" and (response := enrolment.before_login_page(request)):
+            return response
         response = super().login(request, extra_context)
         if request.method == "POST" and request.user.is_authenticated and response.status_code == 302:
-            from requests_app.admin.audit import record_event
-            from requests_app.models import AuditLogEntry
-
-            device = getattr(request.user, "otp_device", None)
-            factor = {"second_factor": device.name if device else None}
-            record_event(request, AuditLogEntry.Action.LOGIN, request.user, factor)
-            if device is None and devices.needs_enrolment(request.user):
-                return self._enrolment_redirect(request)
+            return enrolment.after_login(request) or response
         return response
-
-    def _enrolment_redirect(self, request):
-        target = request.POST.get("next") or request.GET.get("next") or reverse("admin:index")
-        return redirect(f"{reverse('staff_auth:enrol')}?{urlencode({'next': target})}")
 
     def index(self, request, extra_context=None):
         """Staff land on the list of requests; superusers keep the usual index (audit log, users, groups)."""

@@ -16,7 +16,7 @@ from django_otp import login as otp_login
 from requests_app.admin.audit import record_event
 from requests_app.models import AuditLogEntry
 
-from . import devices
+from . import devices, enrolment
 from .forms import EnrolmentForm
 
 
@@ -46,6 +46,9 @@ def enrol(request):
     if devices.has_confirmed_device(request.user):
         # Enrolled already: a session without the code signs in again rather than enrolling a second app.
         return redirect(safe_next(request) if request.user.is_verified() else reverse("admin:login"))
+    if not enrolment.may_enrol(request):
+        logout(request)  # enrolling takes a fresh password sign-in
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     device = devices.pending_app_device(request.user)
     form = EnrolmentForm(request.POST or None, device=device)
     context = {
@@ -59,6 +62,7 @@ def enrol(request):
         if form.is_valid():
             codes = devices.confirm_app_device(device)
             otp_login(request, device)
+            enrolment.close_window(request)
             record_event(request, AuditLogEntry.Action.OTP_ENROLLED, request.user)
             context.update(title="Two-factor sign-in is set up", codes=codes)
             return render(request, "staff_auth/backup_codes.html", context)

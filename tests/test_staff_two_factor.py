@@ -136,9 +136,23 @@ def test_a_superuser_resets_a_colleagues_devices_and_the_colleague_enrols_again(
     assert not TOTPDevice.objects.filter(user=colleague).exists()
     entry = AuditLogEntry.objects.get(action=Action.DEVICE_RESET)
     assert entry.user == superuser and entry.details["target_username"] == "new.phone"
-    # The colleague's verified session is verified no more: the next page asks them to enrol again.
+    # The colleague's open session is verified no more, and cannot enrol a new app without the password.
     assert colleague_client.get(CHANGELIST).status_code == 302
-    assert colleague_client.get(f"{LOGIN}?next={CHANGELIST}").url.startswith(reverse("staff_auth:enrol"))
+    assert colleague_client.get(f"{LOGIN}?next={CHANGELIST}").status_code == 200
+    assert "_auth_user_id" not in colleague_client.session
+    assert sign_in(colleague_client, "new.phone").url.startswith(reverse("staff_auth:enrol"))
+
+
+def test_enrolment_needs_a_recent_password_sign_in(client):
+    make_staff(COORDINATOR, username="slow.enroller")
+    sign_in(client, "slow.enroller")
+    assert client.get(reverse("staff_auth:enrol")).status_code == 200
+    session = client.session
+    session["staff_auth_enrol_until"] -= 11 * 60
+    session.save()
+    response = client.get(reverse("staff_auth:enrol"))
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
 
 
 def test_staff_who_are_not_superusers_cannot_reset_devices(client):
