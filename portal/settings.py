@@ -6,6 +6,7 @@ variables documented in README.md and .env.example.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "requests_app",
     # After django.contrib.auth and django_otp: its admin module replaces theirs (staff_auth/admin.py).
     "staff_auth",
@@ -309,6 +311,13 @@ SECURITY_CONTACT_EMAIL = env.str("SECURITY_CONTACT_EMAIL", default="")
 # --- Staff two-factor login and sessions (staff_auth/) ----------------------------------
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Second opinion intake")
 STAFF_BACKUP_CODES = 10
+# Passkeys/security keys (django-otp-webauthn) as a second factor after the password; never passwordless.
+# WebAuthn needs https or localhost, and a host name (not 127.0.0.1): locally, open http://localhost:8000.
+_PASSKEY_ORIGIN = SITE_URL if SITE_URL.startswith(("https://", "http://localhost")) else "http://localhost:8000"
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default=urlsplit(_PASSKEY_ORIGIN).hostname)
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [_PASSKEY_ORIGIN]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Staff sessions end after this long without a request to /staff/.
 STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=15)
 

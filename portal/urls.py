@@ -8,6 +8,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     # The second factor's enrolment, before the admin (whose pages need a verified session).
     path("staff/two-factor/", include("staff_auth.urls")),
+    path("staff/two-factor/webauthn/", include("staff_auth.webauthn_urls")),
     path("staff/", admin.site.urls),
     path("", include("requests_app.urls")),
 ]

@@ -1,6 +1,7 @@
-"""Staff second factors: one TOTP authenticator app (enrolled with a QR code) and single-use backup codes.
+"""Staff second factors: one TOTP authenticator app (enrolled with a QR code), single-use backup codes,
+and passkeys added later (staff_auth/passkeys.py).
 
-Both are django-otp devices. A staff user without a confirmed device is sent to enrolment before any
+All are django-otp devices. A staff user without a confirmed device is sent to enrolment before any
 admin page (portal/admin_site.py); a superuser's reset deletes them, so the next sign-in enrols afresh.
 """
 
@@ -12,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 APP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
@@ -19,6 +21,10 @@ BACKUP_DEVICE_NAME = "Backup codes"
 
 def has_confirmed_device(user):
     return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def has_passkey(user):
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
 
 
 def needs_enrolment(user):
@@ -81,3 +87,4 @@ def reset_devices(user):
     """Remove every second factor of the user: their sessions lose verification, and they enrol again."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()

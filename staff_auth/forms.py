@@ -15,7 +15,8 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 
     A wrong code fails like a wrong password (one message, so the form never confirms a guessed
     password) and is reported as a failed login, so django-axes' lock-out and the audit log count it.
-    A staff user with no device yet signs in with the password alone and is sent to enrolment.
+    A staff user with no device yet signs in with the password alone and is sent to enrolment; one with a
+    passkey who leaves the code empty is sent to the passkey prompt (staff_auth/enrolment.py).
     """
 
     error_messages = {
@@ -43,6 +44,8 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
     def clean_second_factor(self, user, code):
         if not devices.has_confirmed_device(user):
             return  # first sign-in: portal/admin_site.py sends them to enrolment before any page
+        if not code.strip() and devices.has_passkey(user):
+            return  # no code typed: the passkey prompt follows (staff_auth/passkeys.py)
         device = devices.verified_device(user, code) if code.strip() else None
         if device is None:
             if code.strip():

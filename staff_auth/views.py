@@ -8,7 +8,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -33,19 +32,13 @@ def password_signed_in_staff(view):
     return wrapped
 
 
-def safe_next(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    return target if allowed else reverse("admin:index")
-
-
 @never_cache
 @password_signed_in_staff
 def enrol(request):
     """Show the QR code and secret of a new authenticator device; a right code confirms it."""
     if devices.has_confirmed_device(request.user):
         # Enrolled already: a session without the code signs in again rather than enrolling a second app.
-        return redirect(safe_next(request) if request.user.is_verified() else reverse("admin:login"))
+        return redirect(enrolment.safe_next(request) if request.user.is_verified() else reverse("admin:login"))
     if not enrolment.may_enrol(request):
         logout(request)  # enrolling takes a fresh password sign-in
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
@@ -56,7 +49,7 @@ def enrol(request):
         "available_apps": [],  # no app list before the second factor
         "is_nav_sidebar_enabled": False,
         "title": "Set up two-factor sign-in",
-        "next": safe_next(request),
+        "next": enrolment.safe_next(request),
     }
     if request.method == "POST":
         if form.is_valid():

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from requests_app.models import AuditLogEntry
 
@@ -148,7 +149,7 @@ def test_enrolment_needs_a_recent_password_sign_in(client):
     sign_in(client, "slow.enroller")
     assert client.get(reverse("staff_auth:enrol")).status_code == 200
     session = client.session
-    session["staff_auth_enrol_until"] -= 11 * 60
+    session["staff_auth_second_step_until"] -= 11 * 60
     session.save()
     response = client.get(reverse("staff_auth:enrol"))
     assert response.status_code == 302 and response.url.startswith(LOGIN)
@@ -194,3 +195,38 @@ def test_enrolment_refuses_a_next_address_on_another_site(client):
         reverse("staff_auth:enrol"), {"otp_token": current_code(device), "next": "https://evil.example/"}
     )
     assert "evil.example" not in done.content.decode() and 'href="/staff/"' in done.content.decode()
+
+
+def make_passkey(user):
+    return WebAuthnCredential.objects.create(
+        user=user, name="Laptop", confirmed=True, credential_id=b"credential-" + user.username.encode(), public_key=b"k"
+    )
+
+
+def test_a_passkey_holder_who_leaves_the_code_empty_is_asked_for_the_passkey_not_let_in(client):
+    user = make_staff(COORDINATOR, username="has.passkey")
+    enrol_app(user)
+    make_passkey(user)
+    response = sign_in(client, "has.passkey")
+    assert response.status_code == 302 and response.url.startswith(reverse("staff_auth:passkey_verify"))
+    assert client.get(CHANGELIST).status_code == 302
+    assert "passkey-verification-button" in client.get(response.url).content.decode()
+    # A password-only session registers no passkey of its own.
+    begin = client.post(reverse("otp_webauthn:credential-registration-begin"), content_type="application/json")
+    assert begin.status_code == 403
+
+
+def test_the_passkey_prompt_needs_a_recent_password_and_a_reset_removes_passkeys(client):
+    user = make_staff(COORDINATOR, username="stale.passkey")
+    enrol_app(user)
+    make_passkey(user)
+    sign_in(client, "stale.passkey")
+    session = client.session
+    session["staff_auth_second_step_until"] -= 11 * 60
+    session.save()
+    assert client.get(reverse("staff_auth:passkey_verify")).url.startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
+
+    log_in(client, make_staff(None, username="root.reset", is_superuser=True))
+    client.post(reverse("admin:auth_user_changelist"), {"action": "reset_two_factor", "_selected_action": [user.pk]})
+    assert not WebAuthnCredential.objects.filter(user=user).exists()
