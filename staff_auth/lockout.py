@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +34,18 @@ def _window_seconds():
     return max(int(hours * 3600), 60)
 
 
+def _cache(operation, *args, unknown=None):
+    """A cache call that answers ``unknown`` when the cache (Redis) fails: an outage costs the delay and
+    the alert, never the sign-in (the lock-out itself is django-axes', in the database)."""
+    try:
+        return getattr(cache, operation)(*args)
+    except (RedisError, OSError, ValueError):
+        logger.warning("Staff sign-in counter unavailable (%s): no delay or alert meanwhile", operation)
+        return unknown
+
+
 def failures(username):
-    return cache.get(_key("failures", username), 0) if username else 0
+    return (_cache("get", _key("failures", username), 0, unknown=0) or 0) if username else 0
 
 
 def delay_seconds(username):
@@ -56,20 +67,19 @@ def record_failure(username, ip_address):
     """Count one failure for the username; alert the security contact when the count reaches the limit."""
     if not username:
         return 0
-    key = _key("failures", username)
-    cache.add(key, 0, timeout=_window_seconds())
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=_window_seconds())
+    key, window = _key("failures", username), _window_seconds()
+    _cache("add", key, 0, window)
+    count = _cache("incr", key)
+    if count is None:  # expired between add and incr, or the cache is down
+        _cache("set", key, 1, window)
         count = 1
-    if count >= settings.STAFF_LOGIN_ALERT_AFTER and cache.add(_key("alerted", username), 1, _window_seconds()):
+    if count >= settings.STAFF_LOGIN_ALERT_AFTER and _cache("add", _key("alerted", username), 1, window):
         alert_security_contact(username, count, ip_address)
     return count
 
 
 def clear_failures(username):
-    cache.delete_many([_key("failures", username), _key("alerted", username)])
+    _cache("delete_many", [_key("failures", username), _key("alerted", username)])
 
 
 def alert_security_contact(username, count, ip_address):

@@ -6,6 +6,7 @@ from django.core import mail
 
 from staff_auth import lockout
 
+from .fixtures.celery_worker import RedisServer
 from .staff import COORDINATOR, PASSWORD, current_code, enrol_app, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,20 @@ def test_after_three_failures_each_attempt_for_the_username_waits_longer_from_an
 
     status, signed_in = attempt(client, target, ADDRESS_B)
     assert signed_in and lockout.delay_seconds("slowed.down") == 0  # success clears the count
+
+
+@pytest.mark.integration
+def test_staff_sign_in_works_while_the_redis_cache_is_down(client, settings, tmp_path, no_waiting):
+    # The per-username counter lives in the production cache; an outage loses the delay, not the sign-in.
+    server = RedisServer(tmp_path).start()
+    original = settings.CACHES
+    settings.CACHES = {"default": {**settings.REDIS_CACHE, "LOCATION": server.url}}
+    try:
+        user = make_staff(COORDINATOR, username="redis.outage")
+        server.stop()
+        client.raise_request_exception = False
+        assert attempt(client, user, ADDRESS_A, password="wrong-password-here") == (200, False)
+        assert attempt(client, user, ADDRESS_A) == (302, True)
+    finally:
+        settings.CACHES = original
+        server.stop()
