@@ -5,7 +5,6 @@ no code then leads a passkey holder to /staff/two-factor/passkey/, where the bro
 verifies the session. Passwordless sign-in is off (``OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN``).
 """
 
-from django.contrib import admin
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
@@ -19,16 +18,7 @@ from requests_app.admin.audit import record_event
 from requests_app.models import AuditLogEntry
 
 from . import enrolment
-
-
-def _page_context(request, title):
-    return {
-        **admin.site.each_context(request),
-        "available_apps": [],
-        "is_nav_sidebar_enabled": False,
-        "title": title,
-        "next": enrolment.safe_next(request),
-    }
+from .views import page_context
 
 
 @never_cache
@@ -36,7 +26,7 @@ def manage(request):
     """A verified staff member's passkeys, and the button that registers another."""
     if not (request.user.is_authenticated and request.user.is_staff and request.user.is_verified()):
         return redirect_to_login(request.path, reverse("admin:login"))
-    context = _page_context(request, "Passkeys and security keys")
+    context = page_context(request, "Passkeys and security keys")
     context["passkeys"] = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).order_by("pk")
     return render(request, "staff_auth/passkeys.html", context)
 
@@ -48,7 +38,7 @@ def verify(request):
         if request.user.is_authenticated and not request.user.is_verified():
             logout(request)
         return redirect_to_login(request.path, reverse("admin:login"))
-    return render(request, "staff_auth/passkey_verify.html", _page_context(request, "Confirm with your passkey"))
+    return render(request, "staff_auth/passkey_verify.html", page_context(request, "Confirm with your passkey"))
 
 
 class AuditedCompleteAuthenticationView(webauthn_views.CompleteCredentialAuthenticationView):

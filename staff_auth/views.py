@@ -32,6 +32,17 @@ def password_signed_in_staff(view):
     return wrapped
 
 
+def page_context(request, title):
+    """The admin's layout without its app list: these pages come before (or beside) the second factor."""
+    return {
+        **admin.site.each_context(request),
+        "available_apps": [],
+        "is_nav_sidebar_enabled": False,
+        "title": title,
+        "next": enrolment.safe_next(request),
+    }
+
+
 @never_cache
 @password_signed_in_staff
 def enrol(request):
@@ -44,13 +55,7 @@ def enrol(request):
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     device = devices.pending_app_device(request.user)
     form = EnrolmentForm(request.POST or None, device=device)
-    context = {
-        **admin.site.each_context(request),
-        "available_apps": [],  # no app list before the second factor
-        "is_nav_sidebar_enabled": False,
-        "title": "Set up two-factor sign-in",
-        "next": enrolment.safe_next(request),
-    }
+    context = page_context(request, "Set up two-factor sign-in")
     if request.method == "POST":
         if form.is_valid():
             codes = devices.confirm_app_device(device)
