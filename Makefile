@@ -46,7 +46,22 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: install-dev chromium
+# Ceph's RADOS Gateway, the real S3 server some tests start (scripts/rgw/): a Debian chroot built once.
+.PHONY: rgw
+rgw:
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) scripts/rgw/install.sh
+
+
+# Debian's clamd for the malware-scanning tests (the suite starts it with its own tiny signature database).
+.PHONY: clamav
+clamav:
+	@if ! command -v clamd >/dev/null && [ ! -x /usr/sbin/clamd ]; then \
+		echo "Installing clamd from Debian's packages"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clamav-daemon >/dev/null; \
+	fi
+
+test: install-dev chromium rgw clamav
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_DB_NAME=$(TEST_DB_NAME) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -64,9 +79,16 @@ bench-notifications: install-dev
 	$(BIN)/python bench/notifications.py $(BENCH_NOTIFY_ARGS)
 
 # Translations: refresh locale/*/django.po from the code, then compile the .mo files that are committed
-# (needs GNU gettext: apt-get install gettext).
-.PHONY: messages
-messages: install-dev
+# (GNU gettext's tools, installed from Debian's packages when missing).
+.PHONY: messages gettext
+gettext:
+	@if ! command -v msgfmt >/dev/null; then \
+		echo "Installing GNU gettext from Debian's packages"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; \
+	fi
+
+messages: install-dev gettext
 	$(BIN)/python manage.py makemessages -l es --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
 	$(BIN)/python manage.py compilemessages -l es --ignore ".venv/*"
 

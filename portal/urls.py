@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from requests_app.language import set_language
+
 from .views import healthz, readyz
 
 urlpatterns = [
@@ -10,6 +12,8 @@ urlpatterns = [
     path("staff/two-factor/", include("staff_auth.urls")),
     path("staff/two-factor/webauthn/", include("staff_auth.webauthn_urls")),
     path("staff/", admin.site.urls),
+    # The family's language switch (a cookie, no URL prefix: every address stays the same).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("requests_app.urls")),
 ]
 

@@ -16,6 +16,8 @@ pytest_plugins = [
     "tests.fixtures.webhook",
     "tests.fixtures.celery_worker",
     "tests.fixtures.audit_truncate",
+    "tests.fixtures.rgw",
+    "tests.fixtures.clamd",
 ]
 
 

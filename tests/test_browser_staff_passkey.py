@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from requests_app.models import AuditLogEntry
 
-from .browsers import launch_chromium, playwright_session
+from .browsers import PolicyViolations, launch_chromium, playwright_session
 from .staff import COORDINATOR, PASSWORD, current_code, enrol_app, make_staff, make_submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,8 @@ def test_coordinator_adds_a_passkey_and_signs_in_with_it(live_server, settings, 
 
     with playwright_session() as playwright:
         browser = launch_chromium(playwright)
-        context = browser.new_context()
+        watch = PolicyViolations()
+        context = watch.new_context(browser)
         page = context.new_page()
         devtools = context.new_cdp_session(page)
         devtools.send("WebAuthn.enable")
@@ -56,5 +57,6 @@ def test_coordinator_adds_a_passkey_and_signs_in_with_it(live_server, settings, 
         page.get_by_role("button", name="Confirm with a passkey").click()
         expect(page.locator("#result_list")).to_contain_text(waiting.reference)
         browser.close()
+    watch.assert_none()
 
     assert AuditLogEntry.objects.filter(user=user, action="login", details__second_factor="passkey").count() == 1

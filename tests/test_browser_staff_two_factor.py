@@ -7,7 +7,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from .browsers import launch_chromium, playwright_session
+from .browsers import PolicyViolations, launch_chromium, playwright_session
 from .staff import COORDINATOR, PASSWORD, current_code, make_staff, make_submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,8 @@ def test_new_staff_member_enrols_with_the_qr_code_and_signs_in_with_codes(live_s
 
     with playwright_session() as playwright:
         browser = launch_chromium(playwright)
-        page = browser.new_page()
+        watch = PolicyViolations()
+        page = watch.new_context(browser).new_page()
         sign_in(page, live_server.url)  # the first sign-in: password only
         expect(page.locator("[data-qr-code] svg")).to_be_visible()
         expect(page.locator("#result_list")).to_have_count(0)
@@ -63,3 +64,4 @@ def test_new_staff_member_enrols_with_the_qr_code_and_signs_in_with_codes(live_s
         expect(page.locator(".errornote")).to_contain_text("authentication code")
         expect(page.locator("#result_list")).to_have_count(0)
         browser.close()
+    watch.assert_none()

@@ -22,6 +22,7 @@ from .choices import (
     YesNoUnsure,
 )
 from .documents import AVAILABILITY_FIELDS, Document, DocumentStatus
+from .links import ResumeLink
 from .notifications import Notification
 from .request import SecondOpinionRequest, age_on, new_reference
 from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
@@ -45,6 +46,7 @@ __all__ = [
     "RecordsAvailability",
     "RecordsRequest",
     "Relationship",
+    "ResumeLink",
     "ReportType",
     "SecondOpinionRequest",
     "Sex",

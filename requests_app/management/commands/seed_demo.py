@@ -31,6 +31,10 @@ from requests_app.models import (
     new_reference,
 )
 
+REASONS = {
+    Status.WITHDRAWN: "Family decided to stay with their current team.",
+    Status.DECLINED: "Outside the program's age range.",
+}
 FIRST_NAMES = [
     "Ana", "Liam", "Maya", "Noah", "Sofia", "Ethan", "Aisha", "Mateo", "Chloe", "Omar", "Zoe", "Lucas",
     "Priya", "Diego", "Hana", "Elijah", "Fatima", "Leo", "Nina", "Kai", "Amara", "Jonah", "Ivy", "Samuel",
@@ -182,38 +186,8 @@ class Command(BaseCommand):
         documents, changes, notes, records = [], [], [], []
         for request_obj, plan in zip(requests, [p for _r, p in rows], strict=True):
             documents += self._documents(rng, request_obj)
-            at = request_obj.submitted_at
-            previous = Status.SUBMITTED
             actor = request_obj.assigned_to or (rng.choice(staff) if staff else None)
-            for step in plan:
-                at = min(at + timedelta(hours=rng.randint(2, 120)), now)
-                changes.append(
-                    StatusChange(
-                        request=request_obj,
-                        from_status=previous,
-                        to_status=step,
-                        changed_by=actor,
-                        changed_at=at,
-                        reason="Family decided to stay with their current team."
-                        if step == Status.WITHDRAWN
-                        else "Outside the program's age range."
-                        if step == Status.DECLINED
-                        else "",
-                    )
-                )
-                if step == Status.AWAITING_RECORDS:
-                    fulfilled = request_obj.status != Status.AWAITING_RECORDS
-                    records.append(
-                        RecordsRequest(
-                            request=request_obj,
-                            categories=rng.sample(["scans", "slides", "reports"], rng.randint(1, 2)),
-                            message="Please send the most recent MRI and the pathology report.",
-                            requested_by=actor,
-                            requested_at=at,
-                            fulfilled_at=at + timedelta(days=2) if fulfilled else None,
-                        )
-                    )
-                previous = step
+            self._history(rng, request_obj, plan, actor, now, changes, records)
             for _ in range(rng.choice([0, 0, 1, 1, 2])):
                 notes.append(InternalNote(request=request_obj, author=actor, body=rng.choice(NOTES)))
         Document.objects.bulk_create(documents, batch_size=5000)
@@ -221,22 +195,41 @@ class Command(BaseCommand):
         _bulk_create_keeping_times(RecordsRequest, records, "requested_at")
         InternalNote.objects.bulk_create(notes, batch_size=5000)
 
+    def _history(self, rng, request_obj, plan, actor, now, changes, records):
+        """Status changes along ``plan`` (and the records requests on the way), appended to the lists given."""
+        at, previous = request_obj.submitted_at, Status.SUBMITTED
+        for step in plan:
+            at = min(at + timedelta(hours=rng.randint(2, 120)), now)
+            reason = REASONS.get(step, "")
+            changes.append(
+                StatusChange(
+                    request=request_obj, from_status=previous, to_status=step, changed_by=actor, changed_at=at,
+                    reason=reason,
+                )
+            )  # fmt: skip
+            if step == Status.AWAITING_RECORDS:
+                fulfilled = request_obj.status != Status.AWAITING_RECORDS
+                records.append(
+                    RecordsRequest(
+                        request=request_obj,
+                        categories=rng.sample(["scans", "slides", "reports"], rng.randint(1, 2)),
+                        message="Please send the most recent MRI and the pathology report.",
+                        requested_by=actor,
+                        requested_at=at,
+                        fulfilled_at=at + timedelta(days=2) if fulfilled else None,
+                    )
+                )
+            previous = step
+
     def _request(self, rng, staff, now, references):
         status = rng.choices([s for s, _w in STATUS_MIX], weights=[w for _s, w in STATUS_MIX])[0]
-        reference = new_reference()
-        while reference in references:
-            reference = new_reference()
-        references.add(reference)
+        reference = _unique_reference(references)
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         guardian_first = rng.choice(FIRST_NAMES)
-        city, region, postal, country = rng.choice(CITIES)
-        category = rng.choice(list(DIAGNOSES))
         submitted_at = now - timedelta(minutes=rng.randint(5, 60 * 24 * 365))
         born = (submitted_at - timedelta(days=rng.randint(120, 365 * 18))).date()
         physician = rng.random() < 0.2
-        phone = f"+1302555{rng.randint(0, 9999):04d}"
         email = f"{guardian_first.lower()}.{last.lower()}{rng.randint(1, 9999)}@example.org"
-        available = ["uploaded", "uploaded", "uploaded", "not_available"]
         request_obj = SecondOpinionRequest(
             reference=reference,
             status=status,
@@ -245,25 +238,16 @@ class Command(BaseCommand):
             last_step="consent",
             assigned_to=rng.choice(staff) if staff and status != Status.SUBMITTED and rng.random() < 0.8 else None,
             resume_email=email,
-            physician_name=f"Dr. {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" if physician else "",
-            physician_npi="1234567893" if physician else "",
-            physician_institution=rng.choice(HOSPITALS) if physician else "",
-            physician_phone=PHYSICIAN_PHONE if physician else "",
-            physician_email="referrer@example.org" if physician else "",
-            physician_attests_family_agreed=physician,
+            **(_physician_answers(rng) if physician else {}),
             child_first_name=first,
             child_last_name=last,
             child_birth_date=born,
             child_sex=rng.choice(["female", "male"]),
-            address_line1=f"{rng.randint(1, 9999)} Example Street",
-            city=city,
-            region=region,
-            postal_code=postal,
-            country=country,
+            **_address(rng),
             guardian_name=f"{guardian_first} {last}",
             guardian_relationship="parent",
             guardian_email=email,
-            guardian_phone=phone,
+            guardian_phone=f"+1302555{rng.randint(0, 9999):04d}",
             preferred_language=rng.choice(["en", "en", "en", "es", "ar", "zh"]),
             preferred_contact_method="email",
             guardian_attests_legal_authority=not physician,
@@ -272,33 +256,13 @@ class Command(BaseCommand):
             insurance_member_id=f"XJ{rng.randint(100000, 999999)}",
             policyholder_name=f"{guardian_first} {last}",
             policyholder_birth_date=born - timedelta(days=365 * 30),
-            current_physician_name=f"Dr. {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-            current_physician_institution=rng.choice(HOSPITALS),
-            current_physician_phone=PHYSICIAN_PHONE,
-            current_physician_aware="yes",
-            diagnosis_text=DIAGNOSES[category],
-            cancer_category=category,
-            diagnosis_date=(submitted_at - timedelta(days=rng.randint(5, 400))).date(),
-            diagnosing_institution=rng.choice(HOSPITALS),
-            diagnosis_changed="no",
-            current_symptoms="Tired, some pain at night.",
-            treatment_status=rng.choice(["not_started", "in_treatment", "completed", "relapsed"]),
-            urgency=rng.choices([Urgency.URGENT, Urgency.SOON, Urgency.ROUTINE], weights=[2, 3, 5])[0],
-            reasons=rng.sample(["rare_cancer", "confirm_plan", "other_options", "new_therapy"], 2),
-            questions="Is this the right treatment? Are there clinical trials?",
-            visit_preference=rng.choice(["video", "telephone", "in_person"]),
-            scans_availability=rng.choice(available),
-            slides_availability=rng.choice(available),
-            reports_availability=rng.choice(available),
-            treatment_plan_availability=rng.choice(available),
             consent_to_share_records=True,
             consent_signature=f"{guardian_first} {last}",
             consent_signed_at=submitted_at,
+            **_clinical_answers(rng, submitted_at),
         )
         if status in (Status.SCHEDULED, Status.COMPLETED):
-            day = (submitted_at + timedelta(days=rng.randint(7, 30))).date()
-            request_obj.visit_scheduled_for = timezone.make_aware(datetime.combine(day, time(rng.randint(8, 16), 0)))
-            request_obj.visit_format = request_obj.visit_preference
+            _schedule_visit(rng, request_obj)
         return request_obj, PATHS[status]
 
     def _documents(self, rng, request_obj):
@@ -336,3 +300,63 @@ def _bulk_create_keeping_times(model, rows, field_name):
         model.objects.bulk_create(rows, batch_size=5000)
     finally:
         field.auto_now_add = True
+
+
+def _unique_reference(references):
+    """A new reference not in ``references`` (which it joins)."""
+    reference = new_reference()
+    while reference in references:
+        reference = new_reference()
+    references.add(reference)
+    return reference
+
+
+def _schedule_visit(rng, request_obj):
+    day = (request_obj.submitted_at + timedelta(days=rng.randint(7, 30))).date()
+    request_obj.visit_scheduled_for = timezone.make_aware(datetime.combine(day, time(rng.randint(8, 16), 0)))
+    request_obj.visit_format = request_obj.visit_preference
+
+
+def _physician_answers(rng):
+    """A referring physician's identity and attestation, for a request a physician submits."""
+    return dict(
+        physician_name=f"Dr. {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+        physician_npi="1234567893",
+        physician_institution=rng.choice(HOSPITALS),
+        physician_phone=PHYSICIAN_PHONE,
+        physician_email="referrer@example.org",
+        physician_attests_family_agreed=True,
+    )
+
+
+def _address(rng):
+    city, region, postal, country = rng.choice(CITIES)
+    line1 = f"{rng.randint(1, 9999)} Example Street"
+    return dict(address_line1=line1, city=city, region=region, postal_code=postal, country=country)
+
+
+def _clinical_answers(rng, submitted_at):
+    """The current physician, diagnosis, symptoms, reasons and records answers of one invented request."""
+    category = rng.choice(list(DIAGNOSES))
+    available = ["uploaded", "uploaded", "uploaded", "not_available"]
+    return dict(
+        current_physician_name=f"Dr. {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+        current_physician_institution=rng.choice(HOSPITALS),
+        current_physician_phone=PHYSICIAN_PHONE,
+        current_physician_aware="yes",
+        diagnosis_text=DIAGNOSES[category],
+        cancer_category=category,
+        diagnosis_date=(submitted_at - timedelta(days=rng.randint(5, 400))).date(),
+        diagnosing_institution=rng.choice(HOSPITALS),
+        diagnosis_changed="no",
+        current_symptoms="Tired, some pain at night.",
+        treatment_status=rng.choice(["not_started", "in_treatment", "completed", "relapsed"]),
+        urgency=rng.choices([Urgency.URGENT, Urgency.SOON, Urgency.ROUTINE], weights=[2, 3, 5])[0],
+        reasons=rng.sample(["rare_cancer", "confirm_plan", "other_options", "new_therapy"], 2),
+        questions="Is this the right treatment? Are there clinical trials?",
+        visit_preference=rng.choice(["video", "telephone", "in_person"]),
+        scans_availability=rng.choice(available),
+        slides_availability=rng.choice(available),
+        reports_availability=rng.choice(available),
+        treatment_plan_availability=rng.choice(available),
+    )
