@@ -1,7 +1,10 @@
 """A coordinator adds a passkey in real Chromium (a virtual authenticator through the DevTools protocol),
 then signs in with the password and the passkey instead of a code."""
 
+import time
+
 import pytest
+from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import expect
 
@@ -11,6 +14,14 @@ from .browsers import PolicyViolations, launch_chromium, playwright_session
 from .staff import COORDINATOR, PASSWORD, current_code, enrol_app, make_staff, make_submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def slowly(view_method, seconds=2.0):
+    def slow(*args, **kwargs):
+        time.sleep(seconds)
+        return view_method(*args, **kwargs)
+
+    return slow
 
 
 def sign_in(page, url, code=""):
@@ -52,6 +63,8 @@ def test_coordinator_adds_a_passkey_and_signs_in_with_it(live_server, settings, 
         assert WebAuthnCredential.objects.filter(user=user, confirmed=True).count() == 1
 
         context.clear_cookies()
+        # A slow translation catalog (as on a loaded server) must not leave the button dead when clicked.
+        monkeypatch.setattr(JavaScriptCatalog, "get", slowly(JavaScriptCatalog.get))
         sign_in(page, live_server.url)  # password only: the passkey prompt follows
         expect(page.locator("#result_list")).to_have_count(0)
         page.get_by_role("button", name="Confirm with a passkey").click()
