@@ -3,10 +3,11 @@ from django.urls import include, path
 
 from requests_app.language import set_language
 
-from .views import healthz, readyz
+from .views import brand_css, healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("brand.css", brand_css, name="brand_css"),
     path("readyz", readyz, name="readyz"),
     # The second factor's enrolment, before the admin (whose pages need a verified session).
     path("staff/two-factor/", include("staff_auth.urls")),

@@ -58,3 +58,20 @@ def _redis_urls():
         for location in [locations] if isinstance(locations, str) else locations:
             yield f"cache {alias!r}", location
     yield "Celery broker", settings.CELERY_BROKER_URL or ""
+
+
+@register()
+def multipart_lifetime_outlives_drafts(app_configs, **kwargs):
+    """The bucket's lifecycle rule must not abort a draft's unfinished upload while the draft still lives."""
+    abort_days, draft_days = settings.UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS, settings.ABANDONED_DRAFT_DAYS
+    if abort_days <= draft_days:
+        return [
+            Error(
+                f"UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS is {abort_days}, but drafts (and their unfinished uploads) live "
+                f"ABANDONED_DRAFT_DAYS = {draft_days} days: storage would abort uploads families can still resume.",
+                hint="Leave UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS unset (it is ABANDONED_DRAFT_DAYS + 1), then run "
+                "manage.py configure_bucket.",
+                id="requests_app.E002",
+            )
+        ]
+    return []

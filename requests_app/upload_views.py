@@ -69,7 +69,11 @@ def parts(request, public_id):
     """GET: which parts storage holds (for resuming). POST {"parts": [n, ...]}: fresh URLs for those parts."""
     document = _owned_or_404(request, public_id)
     if request.method == "GET":
-        return JsonResponse({**uploads.document_summary(document), "stored": uploads.stored_parts(document)})
+        try:
+            stored = uploads.stored_parts(document)
+        except uploads.UploadGone as gone:
+            return _gone(gone)
+        return JsonResponse({**uploads.document_summary(document), "stored": stored})
     numbers = _json_body(request).get("parts") or []
     if not isinstance(numbers, list) or not all(isinstance(n, int) for n in numbers):
         return JsonResponse({"error": "Part numbers must be a list of whole numbers."}, status=400)
@@ -80,11 +84,18 @@ def parts(request, public_id):
     return JsonResponse({"urls": {str(n): url for n, url in urls.items()}})
 
 
+def _gone(gone):
+    """Storage aborted the upload: the client forgets it and starts the same file over."""
+    return JsonResponse({"status": "gone", "error": gone.message}, status=gone.status)
+
+
 @require_POST
 def complete(request, public_id):
     document = _owned_or_404(request, public_id)
     try:
         document = uploads.complete_upload(document.pk)
+    except uploads.UploadGone as gone:
+        return _gone(gone)
     except uploads.UploadRefused as refusal:
         return _refused(refusal)
     return JsonResponse(uploads.document_summary(document))

@@ -18,6 +18,7 @@ pytest_plugins = [
     "tests.fixtures.audit_truncate",
     "tests.fixtures.rgw",
     "tests.fixtures.clamd",
+    "tests.fixtures.fhir_endpoint",
 ]
 
 

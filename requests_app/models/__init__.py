@@ -24,6 +24,7 @@ from .choices import (
 from .documents import AVAILABILITY_FIELDS, Document, DocumentStatus
 from .links import ResumeLink
 from .notifications import Notification
+from .previews import SeriesPreview, SlidesReceipt
 from .request import SecondOpinionRequest, age_on, new_reference
 from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
 
@@ -49,7 +50,9 @@ __all__ = [
     "ResumeLink",
     "ReportType",
     "SecondOpinionRequest",
+    "SeriesPreview",
     "Sex",
+    "SlidesReceipt",
     "Status",
     "StatusChange",
     "SubmitterRole",

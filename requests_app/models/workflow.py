@@ -74,6 +74,10 @@ class AuditLogEntry(models.Model):
         OTP_ENROLLED = "otp_enrolled", _("Set up two-factor authentication")
         DEVICE_RESET = "device_reset", _("Reset a colleague's two-factor devices")
         LOGOUT_IDLE = "logout_idle", _("Signed out after inactivity")
+        VIEW_PREVIEW = "view_preview", _("Viewed a preview")
+        EXPORT_FHIR = "export_fhir", _("Exported FHIR bundle")
+        VIEW_DASHBOARD = "view_dashboard", _("Viewed the queue dashboard")
+        SLIDES_RECEIVED = "slides_received", _("Marked slides received")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=24, choices=Action.choices)
