@@ -3,9 +3,9 @@
 Never internal notes or staff reasons; the status page (status_views.py) and emails read these.
 """
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from .models import DocumentCategory, DocumentStatus, Status
 
@@ -103,6 +103,7 @@ def visit_description(request_obj):
     when = timezone.localtime(request_obj.visit_scheduled_for)
     return _("%(format)s on %(date)s at %(time)s") % {
         "format": request_obj.get_visit_format_display() or _("Visit"),
-        "date": when.strftime("%A, %B %-d, %Y"),
-        "time": when.strftime("%-I:%M %p"),
+        # Django date formats, translated like any text: "Tuesday, March 3, 2026" / "martes 3 de marzo de 2026".
+        "date": formats.date_format(when, pgettext("visit date format", "l, F j, Y")),
+        "time": formats.time_format(when, pgettext("visit time format", "g:i A")),
     }

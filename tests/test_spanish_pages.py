@@ -1,13 +1,15 @@
 """Spanish family pages: the language switch, every page of the intake and after it, Django's own
 messages, the choice remembered on the draft (and in a new browser that resumes), staff in English."""
 
+import datetime
 import re
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
-from requests_app import intake, tokens
+from requests_app import archives, family_timeline, intake, tokens
 from requests_app.models import SecondOpinionRequest
 
 from . import answers, flow, links, po_catalog
@@ -120,6 +122,22 @@ def test_not_found_and_rate_limited_pages_are_spanish(client, settings):
     assert_spanish_page(response, "Please wait a moment")
 
 
+def test_the_review_page_shows_dates_in_spanish_for_a_spanish_draft(client):
+    draft = CompleteDraftFactory(child_birth_date=datetime.date(2018, 3, 5), preferred_language="es")
+    open_draft(client, draft)
+    choose_spanish(client, "/request/review/")
+    page = client.get("/request/review/").content.decode()
+    assert "5 de marzo de 2018" in page
+    assert "March" not in page
+
+
+@pytest.mark.parametrize("reason", [name for name in dir(archives) if isinstance(getattr(archives, name), Promise)])
+def test_every_zip_refusal_reason_is_spanish_at_run_time(reason):
+    with translation.override("en"):  # the runtime English text, which its extracted msgid must equal
+        english = str(getattr(archives, reason))
+    spanish(english)
+
+
 def test_the_choice_is_stored_on_the_draft_and_a_new_browser_that_resumes_opens_in_spanish(client):
     draft = flow.start(client)
     flow.post_step(client, "child")
@@ -190,3 +208,12 @@ def test_a_physicians_page_language_is_not_stored_as_the_familys(client):
     draft = flow.start(client, role="physician")
     choose_spanish(client, "/request/physician/")
     assert SecondOpinionRequest.objects.get(pk=draft.pk).preferred_language == ""
+
+
+def test_the_visit_date_on_the_status_page_reads_as_spanish_in_spanish(db):
+    visit = SubmittedRequestFactory(
+        visit_scheduled_for=timezone.make_aware(datetime.datetime(2099, 3, 3, 10, 30)), visit_format="video"
+    )
+    with translation.override("es"):
+        text = family_timeline.visit_description(visit)
+    assert "martes 3 de marzo de 2099" in text and "10:30" in text and "March" not in text
