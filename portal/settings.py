@@ -6,6 +6,7 @@ variables documented in README.md and .env.example.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -38,8 +39,14 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_countries",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "csp",
     "requests_app",
+    # After django.contrib.auth and django_otp: its admin module replaces theirs (staff_auth/admin.py).
+    "staff_auth",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor (staff_auth/)?
+    "django_otp.middleware.OTPMiddleware",
+    "staff_auth.idle.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "requests_app.family_session.FamilySessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +132,8 @@ SESSION_ENGINE = "portal.session_store"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# No persistent cookie: closing the browser (a shared ward or library computer) ends the session.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Security -------------------------------------------------------------------------
 SECURE_SSL = env.bool("SECURE_SSL", default=not DEBUG and SITE_URL.startswith("https://"))
@@ -174,7 +186,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn, offline: refuses keyboard walks, season-and-year and dictionary patterns that pass the above.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's score (0-4) a password needs; 4 is "very unguessable" (over 10^10 guesses).
+PASSWORD_MINIMAL_STRENGTH = env.int("PASSWORD_MINIMAL_STRENGTH", default=4)
 
 # --- Internationalisation -------------------------------------------------------------
 # Family pages in English or Spanish (LocaleMiddleware: the language switch's cookie, else the
@@ -333,10 +349,30 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Staff login throttling (django-axes) ---------------------------------------------
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the (username, address) pair only: nobody can lock a colleague out from elsewhere, nor lock an
+# address (a ward's shared NAT) for everyone. staff_auth/lockout.py adds a per-username delay and an alert.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_CLIENT_IP_CALLABLE = "requests_app.network.client_ip"
+# After 3 failures for a username (from any address) each attempt waits 1, 2, 4... seconds, at most this.
+STAFF_LOGIN_DELAY_MAX_SECONDS = env.float("STAFF_LOGIN_DELAY_MAX_SECONDS", default=5.0)
+# Failures for one username (any address, within the cool-off) after which SECURITY_CONTACT_EMAIL is told once.
+STAFF_LOGIN_ALERT_AFTER = env.int("STAFF_LOGIN_ALERT_AFTER", default=AXES_FAILURE_LIMIT)
+SECURITY_CONTACT_EMAIL = env.str("SECURITY_CONTACT_EMAIL", default="")
+
+# --- Staff two-factor login and sessions (staff_auth/) ----------------------------------
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Second opinion intake")
+STAFF_BACKUP_CODES = 10
+# Passkeys/security keys (django-otp-webauthn) as a second factor after the password; never passwordless.
+# WebAuthn needs https or localhost, and a host name (not 127.0.0.1): locally, open http://localhost:8000.
+_PASSKEY_ORIGIN = SITE_URL if SITE_URL.startswith(("https://", "http://localhost")) else "http://localhost:8000"
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default=urlsplit(_PASSKEY_ORIGIN).hostname)
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [_PASSKEY_ORIGIN]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Staff sessions end after this long without a request to /staff/.
+STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=15)
 
 # --- Logging: no form values, no tokens ------------------------------------------------
 LOGGING = {

@@ -9,6 +9,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("brand.css", brand_css, name="brand_css"),
     path("readyz", readyz, name="readyz"),
+    # The second factor's enrolment, before the admin (whose pages need a verified session).
+    path("staff/two-factor/", include("staff_auth.urls")),
+    path("staff/two-factor/webauthn/", include("staff_auth.webauthn_urls")),
     path("staff/", admin.site.urls),
     # The family's language switch (a cookie, no URL prefix: every address stays the same).
     path("i18n/setlang/", set_language, name="set_language"),

@@ -1,7 +1,7 @@
-"""Start-up checks of settings that would otherwise fail only when a family uploads."""
+"""Start-up checks of settings that would otherwise fail only when a family uploads, and deploy checks."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, Warning, register
 
 S3_MIN_PART_BYTES = 5 * 1024**2  # every part but the last must be at least this (S3's rule, MinIO's too)
 
@@ -18,6 +18,46 @@ def upload_part_size(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# PostgreSQL's sslmode values that refuse a connection without TLS (prefer/allow fall back to plain text).
+ENCRYPTING_SSLMODES = {"require", "verify-ca", "verify-full"}
+
+
+@register(Tags.security, deploy=True)
+def transport_encryption(app_configs, **kwargs):
+    """Health data crosses the network to PostgreSQL and Redis: production must encrypt both links."""
+    warnings = []
+    for alias, database in settings.DATABASES.items():
+        host = database.get("HOST") or ""
+        if "postgresql" not in database["ENGINE"] or not host or host.startswith("/"):
+            continue  # a Unix socket never leaves the machine
+        if database.get("OPTIONS", {}).get("sslmode") not in ENCRYPTING_SSLMODES:
+            warnings.append(
+                Warning(
+                    f"Database {alias!r} reaches PostgreSQL at {host} without requiring TLS.",
+                    hint="Add ?sslmode=require (or verify-full with sslrootcert) to DATABASE_URL.",
+                    id="requests_app.W001",
+                )
+            )
+    for what, url in _redis_urls():
+        if url.lower().startswith("redis://"):
+            warnings.append(
+                Warning(
+                    f"The {what} reaches Redis over plain redis://, without TLS.",
+                    hint="Use a rediss:// URL (e.g. rediss://:password@host:6380/0?ssl_cert_reqs=required).",
+                    id="requests_app.W002",
+                )
+            )
+    return warnings
+
+
+def _redis_urls():
+    for alias, cache in settings.CACHES.items():
+        locations = cache.get("LOCATION") or []
+        for location in [locations] if isinstance(locations, str) else locations:
+            yield f"cache {alias!r}", location
+    yield "Celery broker", settings.CELERY_BROKER_URL or ""
 
 
 @register()

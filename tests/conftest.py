@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.mail",
     "tests.fixtures.webhook",
     "tests.fixtures.celery_worker",
+    "tests.fixtures.audit_truncate",
     "tests.fixtures.rgw",
     "tests.fixtures.clamd",
     "tests.fixtures.fhir_endpoint",

@@ -7,6 +7,9 @@ from importlib import import_module
 
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from requests_app.models import Document, DocumentStatus, InternalNote, RecordsRequest, Status, StatusChange
 
@@ -28,6 +31,31 @@ def make_staff(group=COORDINATOR, username=None, **extra):
     )
     if group:
         user.groups.add(staff_group(group))
+    return user
+
+
+def enrol_app(user):
+    """A confirmed authenticator-app device for the user (what enrolment leaves behind)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True
+    )
+
+
+def current_code(device, at=None):
+    """The 6-digit code the user's authenticator app shows now (or at the given Unix time)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if at is not None:
+        totp.time = at
+    return f"{totp.token():0{device.digits}d}"
+
+
+def log_in(client, user):
+    """``client.force_login`` plus the second factor: the session of a staff member who entered a code."""
+    device = enrol_app(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return user
 
 

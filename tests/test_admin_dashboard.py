@@ -12,7 +12,7 @@ from requests_app.admin import dashboard
 from requests_app.models import AuditLogEntry, SecondOpinionRequest, Status, StatusChange
 
 from .factories import CompleteDraftFactory, SubmittedRequestFactory
-from .staff import COORDINATOR, make_staff, make_submitted
+from .staff import COORDINATOR, log_in, make_staff, make_submitted
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = "/staff/requests_app/request/dashboard/"
@@ -22,7 +22,7 @@ EASTERN = ZoneInfo("America/New_York")
 @pytest.fixture
 def coordinator(client):
     user = make_staff(COORDINATOR, username="cora")
-    client.force_login(user)
+    log_in(client, user)
     return user
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from requests_app.models import AuditLogEntry, SlidesReceipt, Status
 
 from .fhir_checks import resource_types, validated
-from .staff import COORDINATOR, READ_ONLY, SCHEDULER, make_document, make_staff, make_submitted
+from .staff import COORDINATOR, READ_ONLY, SCHEDULER, log_in, make_document, make_staff, make_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def received_url(request_obj):
 
 def test_coordinator_downloads_the_request_as_a_valid_fhir_bundle_and_it_is_audited(client):
     coordinator = make_staff(COORDINATOR)
-    client.force_login(coordinator)
+    log_in(client, coordinator)
     request_obj = make_submitted(physician_npi="")
     make_document(
         request_obj, "scans", metadata={"dicom": {"modality": "CT", "study_uid": "1.2.3", "series_uid": "1.2.3.4"}}
@@ -49,7 +49,7 @@ def test_coordinator_downloads_the_request_as_a_valid_fhir_bundle_and_it_is_audi
 
 @pytest.mark.parametrize("group", [READ_ONLY, SCHEDULER])
 def test_staff_without_export_permission_get_no_fhir_button_and_are_refused(client, group):
-    client.force_login(make_staff(group))
+    log_in(client, make_staff(group))
     request_obj = make_submitted()
 
     assert "data-fhir-export" not in client.get(detail_url(request_obj)).content.decode()
@@ -63,7 +63,7 @@ def test_anyone_not_logged_in_as_staff_is_sent_to_the_login_page_for_the_fhir_bu
 
 
 def test_tracking_number_in_a_carriers_format_links_to_its_tracking_page(client):
-    client.force_login(make_staff(READ_ONLY))
+    log_in(client, make_staff(READ_ONLY))
     request_obj = make_submitted(slides_availability="mailed", slides_tracking_number="1Z 999 AA1 01 2345 6784")
 
     page = client.get(detail_url(request_obj)).content.decode()
@@ -76,7 +76,7 @@ def test_tracking_number_in_a_carriers_format_links_to_its_tracking_page(client)
 
 
 def test_tracking_number_in_no_known_format_is_shown_as_text(client):
-    client.force_login(make_staff(COORDINATOR))
+    log_in(client, make_staff(COORDINATOR))
     request_obj = make_submitted(slides_availability="mailed", slides_tracking_number="<b>javascript:x</b>")
 
     page = client.get(detail_url(request_obj)).content.decode()
@@ -87,7 +87,7 @@ def test_tracking_number_in_no_known_format_is_shown_as_text(client):
 
 def test_staff_mark_slides_received_once_without_a_status_change_and_it_is_audited(client):
     scheduler = make_staff(SCHEDULER, username="sam")
-    client.force_login(scheduler)
+    log_in(client, scheduler)
     request_obj = make_submitted(status=Status.IN_REVIEW, slides_availability="mailed", slides_tracking_number="x")
     assert "data-mark-slides-received" in client.get(detail_url(request_obj)).content.decode()
 
@@ -107,7 +107,7 @@ def test_staff_mark_slides_received_once_without_a_status_change_and_it_is_audit
 
 
 def test_read_only_staff_cannot_mark_slides_received(client):
-    client.force_login(make_staff(READ_ONLY))
+    log_in(client, make_staff(READ_ONLY))
     request_obj = make_submitted(slides_availability="mailed")
 
     assert client.post(received_url(request_obj)).status_code == 403

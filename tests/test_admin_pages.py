@@ -12,7 +12,7 @@ from django.urls import reverse
 from requests_app.models import AuditLogEntry, Document, InternalNote, Status, StatusChange
 
 from .factories import CompleteDraftFactory, SubmittedRequestFactory
-from .staff import COORDINATOR, make_document, make_staff, make_submitted
+from .staff import COORDINATOR, log_in, make_document, make_staff, make_submitted
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/staff/requests_app/request/"
@@ -25,7 +25,7 @@ def detail_url(request_obj):
 @pytest.fixture
 def coordinator(client):
     user = make_staff(COORDINATOR)
-    client.force_login(user)
+    log_in(client, user)
     return user
 
 

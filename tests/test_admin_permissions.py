@@ -6,7 +6,18 @@ from django.urls import reverse
 
 from requests_app.models import AuditLogEntry, InternalNote, SecondOpinionRequest, Status, StatusChange
 
-from .staff import COORDINATOR, PASSWORD, READ_ONLY, SCHEDULER, make_document, make_staff, make_submitted
+from .staff import (
+    COORDINATOR,
+    PASSWORD,
+    READ_ONLY,
+    SCHEDULER,
+    current_code,
+    enrol_app,
+    log_in,
+    make_document,
+    make_staff,
+    make_submitted,
+)
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/staff/requests_app/request/"
@@ -59,7 +70,7 @@ def test_groups_are_created_with_their_permissions():
 
 def test_read_only_user_sees_requests_but_changes_nothing_even_with_crafted_posts(client):
     reader = make_staff(READ_ONLY)
-    client.force_login(reader)
+    log_in(client, reader)
     request_obj = make_submitted(status=Status.IN_REVIEW)
     listing = client.get(CHANGELIST)
     assert listing.status_code == 200 and request_obj.reference in listing.content.decode()
@@ -85,7 +96,7 @@ def test_read_only_user_sees_requests_but_changes_nothing_even_with_crafted_post
 
 def test_scheduler_can_schedule_and_write_notes_but_nothing_else(client):
     scheduler = make_staff(SCHEDULER)
-    client.force_login(scheduler)
+    log_in(client, scheduler)
     request_obj = make_submitted(status=Status.IN_REVIEW)
     others = [a for a in ACTION_POSTS if a != "schedule"]
     crafted_posts(client, request_obj, others)
@@ -123,7 +134,7 @@ def test_staff_without_a_group_and_the_public_cannot_see_requests_or_documents(c
     for url in [CHANGELIST, detail, download]:
         response = client.get(url)
         assert response.status_code == 302 and "/staff/login/" in response.url
-    client.force_login(make_staff(group=None))
+    log_in(client, make_staff(group=None))
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(detail).status_code in (302, 403)
     assert client.get(download).status_code in (403, 404)
@@ -136,10 +147,10 @@ def test_audit_log_is_readable_by_superusers_only_and_never_editable(client):
         user=coordinator, action=AuditLogEntry.Action.VIEW_REQUEST, ip_address="10.0.0.1"
     )
     log_url = reverse("admin:requests_app_auditlogentry_changelist")
-    client.force_login(coordinator)
+    log_in(client, coordinator)
     assert client.get(log_url).status_code == 403
     superuser = User.objects.create_superuser("root", "root@example.org", PASSWORD)
-    client.force_login(superuser)
+    log_in(client, superuser)
     listing = client.get(log_url)
     assert listing.status_code == 200 and "10.0.0.1" in listing.content.decode()
     assert client.get(reverse("admin:requests_app_auditlogentry_add")).status_code == 403
@@ -161,8 +172,9 @@ def test_staff_login_is_locked_after_repeated_failures(client, settings):
     assert client.get(CHANGELIST).status_code == 302  # still not logged in
 
 
-def test_staff_login_succeeds_with_the_right_password(client):
-    make_staff(COORDINATOR, username="coordinator.ok")
-    response = client.post("/staff/login/?next=/staff/", {"username": "coordinator.ok", "password": PASSWORD})
+def test_staff_login_succeeds_with_the_right_password_and_code(client):
+    device = enrol_app(make_staff(COORDINATOR, username="coordinator.ok"))
+    credentials = {"username": "coordinator.ok", "password": PASSWORD, "otp_token": current_code(device)}
+    response = client.post("/staff/login/?next=/staff/", credentials)
     assert response.status_code == 302
     assert client.get(CHANGELIST).status_code == 200

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from requests_app.models import AuditLogEntry, Status
 
 from .browsers import PolicyViolations, launch_chromium, playwright_session
-from .staff import COORDINATOR, PASSWORD, make_document, make_staff, make_submitted
+from .staff import COORDINATOR, PASSWORD, current_code, enrol_app, make_document, make_staff, make_submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def test_coordinator_filters_opens_downloads_asks_for_records_and_family_sees_it
 ):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     settings.SITE_URL = live_server.url
-    make_staff(COORDINATOR, username="cora.coordinator")
+    device = enrol_app(make_staff(COORDINATOR, username="cora.coordinator"))
     urgent = make_submitted(urgency="urgent", child_first_name="Zoe", child_last_name="Marsh")
     routine = make_submitted(urgency="routine", child_first_name="Ben", child_last_name="Hale")
     document = make_document(urgent, "scans", name="CT_CHEST_001.dcm", size=len(SCAN_BYTES))
@@ -37,6 +37,7 @@ def test_coordinator_filters_opens_downloads_asks_for_records_and_family_sees_it
         page.goto(f"{live_server.url}/staff/")
         page.get_by_label("Username").fill("cora.coordinator")
         page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Authentication code").fill(current_code(device))
         page.get_by_role("button", name="Log in").click()
         expect(page.locator("#result_list")).to_contain_text(routine.reference)
 

@@ -8,14 +8,14 @@ from requests_app.models import AuditLogEntry, SeriesPreview
 
 from .browsers import launch_chromium, playwright_session
 from .preview_records import store_series
-from .staff import COORDINATOR, PASSWORD, make_staff, make_submitted
+from .staff import COORDINATOR, PASSWORD, current_code, enrol_app, make_staff, make_submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_coordinator_sees_a_series_preview_on_the_request_page(live_server, s3_storage, s3_client, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    make_staff(COORDINATOR, username="cora.coordinator")
+    device = enrol_app(make_staff(COORDINATOR, username="cora.coordinator"))
     request_obj = make_submitted(child_first_name="Zoe")
     documents = store_series(request_obj, s3_client, s3_storage, count=5, description="AXIAL 5mm", number=3)
     tasks.render_previews(request_obj.pk)
@@ -27,6 +27,7 @@ def test_coordinator_sees_a_series_preview_on_the_request_page(live_server, s3_s
         page.goto(f"{live_server.url}/staff/")
         page.get_by_label("Username").fill("cora.coordinator")
         page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Authentication code").fill(current_code(device))
         page.get_by_role("button", name="Log in").click()
         page.get_by_role("link", name=request_obj.reference).click()
 

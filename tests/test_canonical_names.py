@@ -11,7 +11,7 @@ from requests_app.models import Document, SecondOpinionRequest, SubmitterRole
 
 from . import answers
 from .factories import CompleteDraftFactory
-from .staff import COORDINATOR, make_document, make_staff, make_submitted
+from .staff import COORDINATOR, log_in, make_document, make_staff, make_submitted
 from .upload_client import Uploader, store_records_locally
 
 RLO = "\u202e"
@@ -83,7 +83,7 @@ def test_a_nul_in_a_date_field_answers_400_and_nothing_is_saved(db, client, guar
 
 
 def test_a_nul_in_a_staff_search_or_filter_answers_400(db, client):
-    client.force_login(make_staff(COORDINATOR))
+    log_in(client, make_staff(COORDINATOR))
     client.raise_request_exception = False
     changelist = reverse("admin:requests_app_secondopinionrequest_changelist")
 
@@ -118,7 +118,7 @@ def test_a_multi_line_answer_keeps_line_breaks_and_tabs_but_not_direction_overri
 
 
 def test_the_s3_download_link_carries_a_neutral_name_and_rfc_6266_filename(db, client, s3_storage, s3_client):
-    client.force_login(make_staff(COORDINATOR))
+    log_in(client, make_staff(COORDINATOR))
     request_obj = make_submitted()
     document = make_document(request_obj, "scans", name="Zoe Marsh MRI\r\n2024.dcm", size=132)
     s3_client.put_object(Bucket=s3_storage, Key=document.storage_key, Body=b"\0" * 128 + b"DICM")
@@ -139,7 +139,7 @@ def test_the_s3_download_link_carries_a_neutral_name_and_rfc_6266_filename(db, c
 
 def test_a_local_download_is_named_neutrally_too(db, client, settings, tmp_path):
     store_records_locally(settings, tmp_path)
-    client.force_login(make_staff(COORDINATOR))
+    log_in(client, make_staff(COORDINATOR))
     request_obj = make_submitted()
     document = make_document(request_obj, "reports", name="Zoe Marsh pathology.pdf", size=9)
     (tmp_path / document.storage_key).parent.mkdir(parents=True)

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from requests_app.models import AuditLogEntry
 from requests_app.network import client_ip
 
-from .staff import COORDINATOR, make_staff, make_submitted
+from .staff import COORDINATOR, log_in, make_staff, make_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_behind_the_proxy_two_families_have_their_own_start_limits(client, setti
 def test_behind_the_proxy_the_audit_log_records_the_staff_members_address(client, settings):
     settings.BEHIND_PROXY = True
     request_obj = make_submitted()
-    client.force_login(make_staff(COORDINATOR))
+    log_in(client, make_staff(COORDINATOR))
     response = client.get(
         f"/staff/requests_app/request/{request_obj.pk}/change/", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.15"
     )

@@ -390,7 +390,7 @@ def test_superusers_see_failed_notifications_in_the_admin_and_send_them_again(
 ):
     from django.contrib.auth.models import User
 
-    from .staff import COORDINATOR, make_staff
+    from .staff import COORDINATOR, log_in, make_staff
 
     request_obj = SubmittedRequestFactory()
     failed = failed_row(request_obj, ["scheduling@portal.test"], "SMTPServerDisconnected")
@@ -399,9 +399,9 @@ def test_superusers_see_failed_notifications_in_the_admin_and_send_them_again(
     )
     listing_url = "/staff/requests_app/notification/"
 
-    client.force_login(make_staff(COORDINATOR))
+    log_in(client, make_staff(COORDINATOR))
     assert client.get(listing_url).status_code == 403
-    client.force_login(User.objects.create_superuser("root", "root@example.org", "pw-for-root-only"))
+    log_in(client, User.objects.create_superuser("root", "root@example.org", "pw-for-root-only"))
     listing = client.get(listing_url + "?state=failed").content.decode()
     assert request_obj.reference in listing and "SMTPServerDisconnected" in listing
 

@@ -31,15 +31,36 @@ def test_models_and_migrations_agree():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_settings_pass_the_deploy_check():
+def production_env(**overrides):
     # Only the deployment's own variables: a switch the test run set for itself is not production.
-    env = {
+    return {
         **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "TEST_DB_NAME"}},
         "DEBUG": "false",
         "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-" + "k7" * 20,
         "ALLOWED_HOSTS": "portal.example.org",
         "SITE_URL": "https://portal.example.org",
-        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+        # README "Security": TLS to PostgreSQL and Redis (the check does not connect to either).
+        "DATABASE_URL": "postgres://portal:secret@db.internal.example.org:5432/portal?sslmode=require",
+        "REDIS_URL": "rediss://:secret@redis.internal.example.org:6380/0?ssl_cert_reqs=required",
+        "CELERY_BROKER_URL": "rediss://:secret@redis.internal.example.org:6380/1?ssl_cert_reqs=required",
+        **overrides,
     }
-    result = run(sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run(sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=production_env())
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_warns_of_postgresql_and_redis_without_tls():
+    env = production_env(
+        DATABASE_URL="postgres://portal:secret@db.internal.example.org:5432/portal?sslmode=prefer",
+        REDIS_URL="redis://:secret@redis.internal.example.org:6379/0",
+        CELERY_BROKER_URL="redis://:secret@redis.internal.example.org:6379/1",
+    )
+    result = run(sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "requests_app.W001" in result.stderr and "db.internal.example.org" in result.stderr
+    assert "cache 'default' reaches Redis over plain redis://" in result.stderr
+    assert "Celery broker reaches Redis over plain redis://" in result.stderr
+    assert "secret" not in result.stdout + result.stderr  # the check names hosts, never passwords

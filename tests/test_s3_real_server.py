@@ -23,7 +23,7 @@ from requests_app.models import Document, DocumentStatus
 
 from .factories import CompleteDraftFactory
 from .sessions import open_draft
-from .staff import COORDINATOR, make_staff
+from .staff import COORDINATOR, log_in, make_staff
 from .upload_samples import MiB, dicom_bytes
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,7 @@ def test_staff_download_link_works_and_a_tampered_one_is_refused(family, rgw_sto
     stored = upload(client, name="IM0007")
     intake.submit(draft.pk)
     staff = Client()
-    staff.force_login(make_staff(COORDINATOR))
+    log_in(staff, make_staff(COORDINATOR))
     response = staff.get(reverse("admin:requests_app_secondopinionrequest_download", args=[draft.pk, stored.public_id]))
     assert response.status_code == 302
 

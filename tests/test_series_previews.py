@@ -16,7 +16,7 @@ from requests_app.models import AuditLogEntry, SeriesPreview
 
 from .factories import CompleteDraftFactory
 from .preview_records import png_columns, store_series, store_slide_scan
-from .staff import COORDINATOR, make_document, make_staff, make_submitted
+from .staff import COORDINATOR, log_in, make_document, make_staff, make_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def preview_url(request_obj, preview):
 @pytest.fixture
 def coordinator(client):
     user = make_staff(COORDINATOR)
-    client.force_login(user)
+    log_in(client, user)
     return user
 
 
@@ -143,10 +143,10 @@ def test_preview_is_refused_to_non_staff_and_through_another_request(client, s3_
     anonymous = client.get(preview_url(request_obj, preview))
     client.force_login(User.objects.create_user("parent", password="x"))  # an account, but not staff
     family = client.get(preview_url(request_obj, preview))
-    client.force_login(make_staff(COORDINATOR))
+    log_in(client, make_staff(COORDINATOR))
     crossed = client.get(preview_url(other, preview))
     read_only_without_documents = make_staff(group=None)
-    client.force_login(read_only_without_documents)
+    log_in(client, read_only_without_documents)
     no_permission = client.get(preview_url(request_obj, preview))
 
     assert anonymous.status_code == family.status_code == 302 and "/login/" in family["Location"]

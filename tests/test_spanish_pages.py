@@ -15,7 +15,7 @@ from requests_app.models import SecondOpinionRequest
 from . import answers, flow, links, po_catalog
 from .factories import CompleteDraftFactory, SubmittedRequestFactory
 from .sessions import open_draft
-from .staff import make_staff
+from .staff import log_in, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,7 @@ def test_staff_pages_stay_english_with_the_spanish_cookie(client):
     choose_spanish(client)
     login = client.get("/staff/login/")
     assert '<html lang="en"' in login.content.decode()
-    client.force_login(staff)
+    log_in(client, staff)
     page = client.get("/staff/requests_app/request/")
     assert page.status_code == 200
     text = page.content.decode()

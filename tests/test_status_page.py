@@ -13,7 +13,7 @@ from requests_app.models import InternalNote, Notification, RecordsRequest, Stat
 
 from . import links
 from .factories import SubmittedRequestFactory
-from .staff import COORDINATOR, make_staff
+from .staff import COORDINATOR, log_in, make_staff
 from .upload_client import Uploader
 from .upload_samples import pdf_bytes
 
@@ -79,7 +79,7 @@ def test_records_round_trip_from_admin_action_to_email_to_status_page_upload_and
     }
     coordinator = make_staff(COORDINATOR)
     submitted = SubmittedRequestFactory(status=Status.IN_REVIEW, assigned_to=coordinator)
-    client.force_login(coordinator)
+    log_in(client, coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             CHANGELIST,

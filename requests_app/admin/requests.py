@@ -20,7 +20,7 @@ from .filters import AssignedToFilter, MissingRecordsFilter, StatusFilter
 
 
 @admin.register(SecondOpinionRequest)
-class RequestAdmin(WorkflowActionsMixin, admin.ModelAdmin):
+class RequestAdmin(audit.AuditedChangeListMixin, WorkflowActionsMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "child",

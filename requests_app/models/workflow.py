@@ -61,12 +61,19 @@ class RecordsRequest(models.Model):
 
 
 class AuditLogEntry(models.Model):
-    """Who looked at which request or downloaded which document. Append-only."""
+    """Who looked at which request, list or document, and who signed in (or failed to). Append-only."""
 
     class Action(models.TextChoices):
         VIEW_REQUEST = "view_request", _("Viewed request")
+        VIEW_REQUEST_LIST = "view_request_list", _("Viewed request list")
         DOWNLOAD_DOCUMENT = "download_document", _("Downloaded document")
         EXPORT = "export", _("Exported requests")
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        OTP_FAILED = "otp_failed", _("Wrong authentication code")
+        OTP_ENROLLED = "otp_enrolled", _("Set up two-factor authentication")
+        DEVICE_RESET = "device_reset", _("Reset a colleague's two-factor devices")
+        LOGOUT_IDLE = "logout_idle", _("Signed out after inactivity")
         VIEW_PREVIEW = "view_preview", _("Viewed a preview")
         EXPORT_FHIR = "export_fhir", _("Exported FHIR bundle")
         VIEW_DASHBOARD = "view_dashboard", _("Viewed the queue dashboard")
@@ -78,6 +85,8 @@ class AuditLogEntry(models.Model):
     document = models.ForeignKey("requests_app.Document", null=True, blank=True, on_delete=models.SET_NULL)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A list's filters and search term, or whose devices were reset: kept here and in no other log.
+    details = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]
