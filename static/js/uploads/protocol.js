@@ -1,6 +1,6 @@
 // The upload protocol over HTTP, with no DOM code: start, part URLs, PUT parts (retried, resumable), complete,
 // remove. A Transfer tells its listener what happens: state(text, tone), progress(), resumed(document),
-// uploaded(document), refused(reason).
+// uploaded(document), refused(reason), failed(message) (retry() then continues it).
 //
 // For each file: POST start -> the server's document (part size, part count, URLs to ask for parts);
 // PUT the parts straight to storage (presigned S3 URLs, or the local backend's signed Django URLs),
@@ -116,6 +116,7 @@ export class Transfer {
     this.done = false;
     this.cancelled = false;
     this.rejected = false;
+    this.failed = false;
   }
 
   sentBytes() {
@@ -141,14 +142,23 @@ export class Transfer {
       await this.complete();
     } catch (error) {
       if (this.cancelled) return;
-      this.listener.state(`${error.message} Choose the file again to continue where it stopped.`, "text-danger");
+      // A server error or a lost connection: the family can retry, which resumes from the parts stored.
+      this.failed = true;
+      this.listener.failed(error.message);
     }
+  }
+
+  /** Queue a failed transfer again: it continues from what the server already has. */
+  retry() {
+    this.failed = false;
+    return filePool.run(() => this.run());
   }
 
   async resume() {
     const saved = readStore()[this.key];
     if (!saved) return false;
     const response = await fetch(saved.parts_url, { credentials: "same-origin" });
+    if (response.status >= 500) throw new Error("The upload could not continue.");
     if (!response.ok) {
       remember(this.key, null);
       return false;
@@ -180,6 +190,7 @@ export class Transfer {
       content_type: this.file.type || "",
       context,
     });
+    if (response.status >= 500 || (!response.ok && !data.error)) throw new Error("The upload could not start.");
     if (!response.ok) {
       this.rejected = true;
       this.listener.refused(data.error || "The upload could not start. Please try again.");
