@@ -1,7 +1,15 @@
 """What the family's status page shows: status in plain words, history, open records requests, upload areas."""
 
+from django.utils.translation import gettext_lazy as _
+
 from . import uploads, workflow
 from .models import DocumentCategory, SecondOpinionRequest, Status
+
+#: Awaiting records, but every records request is answered: "send the records below" would list nothing.
+RECORDS_RECEIVED_TEXT = _(
+    "Thank you: we have received the records we asked for. A coordinator will look at them and tell you "
+    "what happens next."
+)
 
 
 def request_for(pk):
@@ -24,7 +32,7 @@ def context(found):
     can_upload = uploads.accepts_uploads(found)
     return {
         "req": found,
-        "status_text": workflow.FAMILY_STATUS_TEXT.get(found.status, ""),
+        "status_text": status_text(found, open_requests),
         "history": workflow.family_history(found),
         "visit": workflow.visit_description(found) if found.status == Status.SCHEDULED else "",
         "open_requests": [
@@ -32,3 +40,10 @@ def context(found):
         ],
         "upload_areas": [uploads.upload_area(found, c, context="status") for c in asked] if can_upload else [],
     }
+
+
+def status_text(found, open_requests):
+    """The status in plain words, knowing whether the records asked for have all arrived."""
+    if found.status == Status.AWAITING_RECORDS and not open_requests:
+        return RECORDS_RECEIVED_TEXT
+    return workflow.FAMILY_STATUS_TEXT.get(found.status, "")
