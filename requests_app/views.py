@@ -177,8 +177,18 @@ def resume_confirm(request):
         if tokens.record_wrong_birth_date(found):
             family_session.forget_resume_candidate(request.session)
             return render(request, "requests_app/link_invalid.html", {"too_many_attempts": True}, status=403)
-        form.add_error("birth_date", _("That date of birth does not match our records. Please try again."))
+        form.add_error("birth_date", _wrong_birth_date_message(found))
     return render(request, "requests_app/resume_confirm.html", {"form": form})
+
+
+def _wrong_birth_date_message(found):
+    """Why the date was refused; before the last try, a warning that one more wrong date closes the link."""
+    if settings.RESUME_MAX_BIRTH_DATE_ATTEMPTS - found.resume_failed_attempts == 1:
+        return _(
+            "That date of birth does not match our records. You have one try left before this link stops "
+            "working. If you are not sure of the date, call us instead."
+        )
+    return _("That date of birth does not match our records. Please try again.")
 
 
 def _open_request(request, found):
