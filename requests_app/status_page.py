@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from . import uploads, workflow
+from . import family_consent, uploads, workflow
 from .models import DocumentCategory, SecondOpinionRequest, Status
 
 #: Awaiting records, but every records request is answered: "send the records below" would list nothing.
@@ -24,8 +24,8 @@ def request_for(pk):
     )
 
 
-def context(found):
-    """The status template's context for one submitted request."""
+def context(found, consent_form=None):
+    """The status template's context for one submitted request (``consent_form``: one that failed validation)."""
     labels = dict(DocumentCategory.choices)
     open_requests = [r for r in found.records_requests.all() if r.fulfilled_at is None]
     asked = list(dict.fromkeys(c for r in open_requests for c in r.categories if c in labels))
@@ -39,6 +39,7 @@ def context(found):
             {"row": r, "categories": [labels[c] for c in r.categories if c in labels]} for r in open_requests
         ],
         "upload_areas": [uploads.upload_area(found, c, context="status") for c in asked] if can_upload else [],
+        "consent_form": (consent_form or family_consent.FamilyConsentForm()) if found.awaits_family_consent else None,
     }
 
 
