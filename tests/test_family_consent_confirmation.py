@@ -90,3 +90,12 @@ def test_a_parents_own_request_needs_no_second_confirmation(client):
     assert "Please confirm your consent" not in family_status_page(submitted).get("/status/").content.decode()
     workflow.schedule(submitted, make_staff(COORDINATOR), VISIT, "video")
     assert SecondOpinionRequest.objects.get(pk=submitted.pk).status == Status.SCHEDULED
+
+
+def test_physicians_confirmation_page_says_the_family_will_confirm_consent(client):
+    from .sessions import open_draft
+
+    open_draft(client, PhysicianDraftFactory())
+    assert client.post("/request/submit/").url == "/request/submitted/"
+    page = client.get("/request/submitted/").content.decode()
+    assert "will also confirm their consent through their own link" in page
