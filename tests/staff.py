@@ -36,8 +36,9 @@ def staff_group(name):
     (which keeps permissions but not groups) has removed it."""
     group, created = Group.objects.get_or_create(name=name)
     if created:
-        # Migration 0006 renamed the model's permissions (view_request -> view_secondopinionrequest).
-        codenames = [re.sub(r"_request$", "_secondopinionrequest", c) for c in GROUP_PERMISSIONS[name]]
+        # 0003 names the model's default permissions as they were then; migration 0006 renamed them.
+        renamed = r"\1_secondopinionrequest"
+        codenames = [re.sub(r"^(add|change|delete|view)_request$", renamed, c) for c in GROUP_PERMISSIONS[name]]
         group.permissions.set(Permission.objects.filter(content_type__app_label="requests_app", codename__in=codenames))
     return group
 
