@@ -24,8 +24,12 @@ def request_for(pk):
     )
 
 
-def context(found, consent_form=None):
-    """The status template's context for one submitted request (``consent_form``: one that failed validation)."""
+def context(found, consent_form=None, family=True):
+    """The status template's context for one submitted request.
+
+    ``consent_form``: the family's consent form that failed validation; ``family``: the family's own session
+    (only it is asked to confirm consent; a physician's sees that the family has not yet).
+    """
     labels = dict(DocumentCategory.choices)
     open_requests = [r for r in found.records_requests.all() if r.fulfilled_at is None]
     asked = list(dict.fromkeys(c for r in open_requests for c in r.categories if c in labels))
@@ -39,7 +43,9 @@ def context(found, consent_form=None):
             {"row": r, "categories": [labels[c] for c in r.categories if c in labels]} for r in open_requests
         ],
         "upload_areas": [uploads.upload_area(found, c, context="status") for c in asked] if can_upload else [],
-        "consent_form": (consent_form or family_consent.FamilyConsentForm()) if found.awaits_family_consent else None,
+        "consent_form": (consent_form or family_consent.FamilyConsentForm())
+        if family and found.awaits_family_consent
+        else None,
     }
 
 

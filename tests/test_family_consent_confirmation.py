@@ -99,3 +99,18 @@ def test_physicians_confirmation_page_says_the_family_will_confirm_consent(clien
     assert client.post("/request/submit/").url == "/request/submitted/"
     page = client.get("/request/submitted/").content.decode()
     assert "will also confirm their consent through their own link" in page
+
+
+def test_a_session_opened_without_the_familys_draft_is_not_asked_and_cannot_confirm(client):
+    """A physician's link opens the status page without the family's draft: it sees the wait, not the form."""
+    from requests_app import family_session
+
+    submitted = physician_request_in_review()
+    session = client.session
+    family_session.attach_status_request(session, submitted)
+    session.save()
+    page = client.get("/status/").content.decode()
+    assert "Please confirm your consent" not in page
+    assert "has not yet confirmed their consent" in page
+    client.post("/status/", {"consent": "on", "signature": "Dr. Sam Lee"})
+    assert SecondOpinionRequest.objects.get(pk=submitted.pk).family_consent_confirmed_at is None
