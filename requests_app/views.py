@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import family_session, intake, notifications, step_page, tokens
+from . import family_session, intake, notifications, resume_messages, step_page, tokens
 from .forms import ConfirmBirthDateForm, ResumeEmailForm
 from .models import SecondOpinionRequest, SubmitterRole
 from .network import client_ip
@@ -177,18 +177,8 @@ def resume_confirm(request):
         if tokens.record_wrong_birth_date(found):
             family_session.forget_resume_candidate(request.session)
             return render(request, "requests_app/link_invalid.html", {"too_many_attempts": True}, status=403)
-        form.add_error("birth_date", _wrong_birth_date_message(found))
+        form.add_error("birth_date", resume_messages.wrong_birth_date(found.resume_failed_attempts))
     return render(request, "requests_app/resume_confirm.html", {"form": form})
-
-
-def _wrong_birth_date_message(found):
-    """Why the date was refused; before the last try, a warning that one more wrong date closes the link."""
-    if settings.RESUME_MAX_BIRTH_DATE_ATTEMPTS - found.resume_failed_attempts == 1:
-        return _(
-            "That date of birth does not match our records. You have one try left before this link stops "
-            "working. If you are not sure of the date, call us instead."
-        )
-    return _("That date of birth does not match our records. Please try again.")
 
 
 def _open_request(request, found):

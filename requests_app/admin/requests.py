@@ -53,6 +53,9 @@ class RequestAdmin(WorkflowActionsMixin, admin.ModelAdmin):
     ordering = ["-submitted_at"]
     change_form_template = "admin/requests_app/secondopinionrequest/detail.html"
 
+    class Media:
+        css = {"all": ["css/admin/request_list_fit.css"]}  # a static file: the CSP allows no inline style
+
     # --- permissions --------------------------------------------------------------------------
 
     def has_add_permission(self, request):
