@@ -148,17 +148,10 @@ export class Transfer {
     }
   }
 
-  /** Queue a failed transfer again: it continues from what the server already has. */
-  retry() {
-    this.failed = false;
-    return filePool.run(() => this.run());
-  }
-
   async resume() {
     const saved = readStore()[this.key];
     if (!saved) return false;
     const response = await fetch(saved.parts_url, { credentials: "same-origin" });
-    if (response.status >= 500) throw new Error("The upload could not continue.");
     if (!response.ok) {
       remember(this.key, null);
       return false;
@@ -306,5 +299,11 @@ export class Transfer {
   /** A removal the server refused: the transfer is the family's again. */
   uncancel() {
     this.cancelled = false;
+  }
+
+  /** Queue a failed transfer again: it continues from what the server already has. */
+  retry() {
+    this.failed = false;
+    return filePool.run(() => this.run());
   }
 }
