@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from requests_app import intake, tokens, workflow
+from requests_app import intake, workflow
 from requests_app.models import SecondOpinionRequest, Status
 
+from . import family_links
 from .factories import PhysicianDraftFactory, SubmittedRequestFactory
 from .staff import COORDINATOR, make_staff
 
@@ -25,11 +26,7 @@ def physician_request_in_review():
 
 
 def family_status_page(request_obj):
-    family = Client()
-    family.get(f"/resume/?t={tokens.make_token(request_obj)}")
-    response = family.post("/resume/confirm/", {"birth_date": request_obj.child_birth_date.isoformat()})
-    assert response.url == "/status/"
-    return family
+    return family_links.open_status_page(Client(), request_obj)
 
 
 def test_staff_cannot_schedule_until_the_family_confirms_consent_on_their_status_page(client):

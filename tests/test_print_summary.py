@@ -5,8 +5,9 @@ from django.core import mail
 from django.template.loader import render_to_string
 from django.test import Client
 
-from requests_app import intake, tokens
+from requests_app import intake
 
+from . import family_links
 from .factories import CompleteDraftFactory
 from .sessions import open_draft
 
@@ -40,9 +41,7 @@ def test_confirmation_page_links_the_print_stylesheet_and_holds_the_summary(clie
 
 def test_status_page_links_the_print_stylesheet_and_holds_the_summary(client, django_capture_on_commit_callbacks):
     submitted = submitted_with_confirmation(client, django_capture_on_commit_callbacks)
-    family = Client()
-    family.get(f"/resume/?t={tokens.make_token(submitted)}")
-    family.post("/resume/confirm/", {"birth_date": submitted.child_birth_date.isoformat()})
+    family = family_links.open_status_page(Client(), submitted)
     page = family.get("/status/").content.decode()
     assert PRINT_CSS in page
     assert "Print or save a copy" in page

@@ -2,8 +2,7 @@
 
 import pytest
 
-from requests_app import tokens
-
+from . import family_links
 from .factories import CompleteDraftFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +12,7 @@ WARNING = "You have one try left before this link stops working"
 def test_the_try_before_the_last_warns_and_the_last_closes_the_link(client, settings):
     settings.RESUME_MAX_BIRTH_DATE_ATTEMPTS = 4
     draft = CompleteDraftFactory()
-    client.get(f"/resume/?t={tokens.make_token(draft)}")
+    family_links.open_family_link(client, draft)
     pages = [client.post("/resume/confirm/", {"birth_date": "2001-01-01"}) for _ in range(4)]
 
     for early in pages[:2]:
@@ -27,7 +26,7 @@ def test_the_try_before_the_last_warns_and_the_last_closes_the_link(client, sett
 def test_the_warning_follows_the_configured_number_of_attempts(client, settings):
     settings.RESUME_MAX_BIRTH_DATE_ATTEMPTS = 2
     draft = CompleteDraftFactory()
-    client.get(f"/resume/?t={tokens.make_token(draft)}")
+    family_links.open_family_link(client, draft)
     first = client.post("/resume/confirm/", {"birth_date": "2001-01-01"}).content.decode()
     assert WARNING in first
     right = client.post("/resume/confirm/", {"birth_date": draft.child_birth_date.isoformat()})

@@ -3,9 +3,10 @@
 import pytest
 from django.test import Client
 
-from requests_app import tokens, workflow
+from requests_app import workflow
 from requests_app.models import RecordsRequest, Status
 
+from . import family_links
 from .factories import SubmittedRequestFactory
 from .staff import COORDINATOR, make_staff
 from .upload_client import Uploader, store_records_locally
@@ -16,11 +17,7 @@ ASKING = "Please send the records listed below"
 
 
 def open_status_page(request_obj):
-    family = Client()
-    family.get(f"/resume/?t={tokens.make_token(request_obj)}")
-    response = family.post("/resume/confirm/", {"birth_date": request_obj.child_birth_date.isoformat()})
-    assert response.url == "/status/"
-    return family
+    return family_links.open_status_page(Client(), request_obj)
 
 
 def test_status_page_thanks_the_family_once_every_asked_record_arrived(settings, tmp_path):
