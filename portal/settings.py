@@ -106,6 +106,16 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default takes a CD folder's parallel uploads and simultaneous submits: WAL lets readers
+    # run beside the writer, IMMEDIATE takes the write lock when a transaction starts (a deferred one
+    # that later writes fails at once with "database is locked"), and writers wait up to `timeout` seconds.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Several test runs may share the machine's PostgreSQL: TEST_DB_NAME keeps them apart.
 if env.str("TEST_DB_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DB_NAME")}

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import validators
+from . import validators, wording
 from .models import (
     AVAILABILITY_FIELDS,
     CoverageType,
@@ -65,6 +65,8 @@ class StepForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        if self.instance.submitter_role == SubmitterRole.PHYSICIAN:
+            wording.for_physician(self)  # the questions asked about the family, not as the family
 
     def require(self, *names):
         """Mark conditionally required answers missing (not in lenient mode)."""

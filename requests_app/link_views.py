@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import family_session, intake, link_limits, notifications, tokens
+from . import family_session, intake, link_limits, notifications, resume_messages, tokens
 from .forms import ConfirmBirthDateForm, ResumeEmailForm
 from .link_forms import ConfirmNpiForm, ResumeCodeForm
 
@@ -52,7 +52,8 @@ def resume_confirm(request):
         if physician:
             form.add_error("npi", _("That NPI number does not match our records. Please try again."))
         else:
-            form.add_error("birth_date", _("That date of birth does not match our records. Please try again."))
+            link.refresh_from_db(fields=["failed_attempts"])
+            form.add_error("birth_date", resume_messages.wrong_birth_date(link.failed_attempts))
     return render(request, "requests_app/resume_confirm.html", {"form": form, "physician": physician})
 
 

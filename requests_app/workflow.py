@@ -70,9 +70,21 @@ class Transition:
     sources: tuple
     target: str
     permission: str
+    #: Optional: ``guard(request) -> message or None``, a condition besides the status (shown to staff when refused).
+    guard: object = None
 
     def allowed_from(self, status):
         return status in self.sources
+
+
+def _family_has_confirmed_consent(request_obj):
+    """Scheduling waits for the family's own consent on a physician's request (DESIGN §1)."""
+    if request_obj.awaits_family_consent:
+        return _(
+            "%(reference)s is waiting for the family to confirm consent through their own link: "
+            "it cannot be scheduled until they do."
+        ) % {"reference": request_obj.reference or request_obj.pk}
+    return None
 
 
 TRANSITIONS = {
@@ -98,6 +110,7 @@ TRANSITIONS = {
             (Status.IN_REVIEW, Status.SCHEDULED),
             Status.SCHEDULED,
             PERM_SCHEDULE,
+            guard=_family_has_confirmed_consent,
         ),
         Transition("complete", gettext_lazy("Complete"), (Status.SCHEDULED,), Status.COMPLETED, PERM_TRANSITION),
         Transition("decline", gettext_lazy("Decline"), OPEN_STATUSES, Status.DECLINED, PERM_TRANSITION),
@@ -130,6 +143,9 @@ def _apply(request_obj, transition_name, user, reason="", **changes):
                 "action": transition.label,
             }
         )
+    refusal = transition.guard(locked) if transition.guard else None
+    if refusal:
+        raise WorkflowError(refusal)
     previous = locked.status
     locked.status = transition.target
     for field, value in changes.items():

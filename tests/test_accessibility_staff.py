@@ -14,7 +14,7 @@ from requests_app import workflow
 from requests_app.models import Status
 
 from .browsers import launch_chromium, playwright_session
-from .staff import COORDINATOR, READ_ONLY, make_document, make_staff, make_submitted
+from .staff import COORDINATOR, READ_ONLY, log_in, make_document, make_staff, make_submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Axe()
@@ -38,7 +38,7 @@ def browser():
 def signed_in_page(browser, live_server, user, color_scheme="light"):
     """A page signed in as ``user`` at a laptop's 1280 x 800 (its context closes with the browser)."""
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme=color_scheme)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])

@@ -38,7 +38,7 @@ def test_coordinator_lands_on_the_request_list_newest_submitted_first(client, co
     page = response.content.decode()
     assert page.index(newer.reference) < page.index(older.reference)
     assert "Drafty" not in page  # drafts are the family's, not yet the center's
-    for header in ["Reference", "Child (age)", "Cancer type", "Urgency", "Status", "Days waiting", "Documents"]:
+    for header in ["Reference", "Child (age), cancer type", "Urgency", "Status", "Days waiting", "Documents"]:
         assert header in page
     row = next(r for r in response.context["cl"].result_list if r.pk == older.pk)
     assert row.documents_count == 2

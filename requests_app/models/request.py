@@ -180,6 +180,10 @@ class SecondOpinionRequest(models.Model):
     consent_signature = models.CharField(_("consent signature"), max_length=200, blank=True)
     consent_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
     consent_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    # A physician's request: the family confirms consent themselves, on their status page (family_consent.py).
+    family_consent_confirmed_at = models.DateTimeField(_("family confirmed consent at"), null=True, blank=True)
+    family_consent_signature = models.CharField(_("family's consent signature"), max_length=200, blank=True)
+    family_consent_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
 
     # --- visit, once scheduled ------------------------------------------------------
     visit_scheduled_for = models.DateTimeField(null=True, blank=True)
@@ -214,6 +218,11 @@ class SecondOpinionRequest(models.Model):
     @property
     def is_physician_request(self):
         return self.submitter_role == SubmitterRole.PHYSICIAN
+
+    @property
+    def awaits_family_consent(self):
+        """A physician's submitted request whose family has not yet confirmed consent themselves."""
+        return self.is_physician_request and not self.is_draft and self.family_consent_confirmed_at is None
 
     @property
     def child_name(self):

@@ -1,6 +1,6 @@
 // The upload protocol over HTTP, with no DOM code: start, part URLs, PUT parts (retried, resumable), complete,
 // remove. A Transfer tells its listener what happens: state(text, tone), progress(), resumed(document),
-// uploaded(document), refused(reason).
+// uploaded(document), refused(reason), failed(message) (retry() then continues it).
 //
 // For each file: POST start -> the server's document (part size, part count, URLs to ask for parts);
 // PUT the parts straight to storage (presigned S3 URLs, or the local backend's signed Django URLs),
@@ -122,6 +122,7 @@ export class Transfer {
     this.done = false;
     this.cancelled = false;
     this.rejected = false;
+    this.failed = false;
   }
 
   sentBytes() {
@@ -151,7 +152,9 @@ export class Transfer {
       }
     } catch (error) {
       if (this.cancelled) return;
-      this.listener.state(`${error.message} Choose the file again to continue where it stopped.`, "text-danger");
+      // A server error or a lost connection: the family can retry, which resumes from the parts stored.
+      this.failed = true;
+      this.listener.failed(error.message);
     }
   }
 
@@ -218,6 +221,7 @@ export class Transfer {
       content_type: this.file.type || "",
       context,
     });
+    if (response.status >= 500 || (!response.ok && !data.error)) throw new Error("The upload could not start.");
     if (!response.ok) {
       this.rejected = true;
       this.listener.refused(data.error || "The upload could not start. Please try again.");
@@ -349,5 +353,11 @@ export class Transfer {
   /** A removal the server refused: the transfer is the family's again. */
   uncancel() {
     this.cancelled = false;
+  }
+
+  /** Queue a failed transfer again: it continues from what the server already has. */
+  retry() {
+    this.failed = false;
+    return filePool.run(() => this.run());
   }
 }

@@ -43,7 +43,18 @@ export const overall = {
     bar.querySelector(".progress-bar").style.width = `${shown}%`;
     this.element.querySelector("[data-overall-text]").textContent = done
       ? `All ${active.length} file(s) uploaded (${humanSize(total)}).`
-      : `Uploading ${active.length} file(s): ${humanSize(sent)} of ${humanSize(total)}.`;
+      : this.unfinishedText(active, sent, total);
+  },
+  // Never "all uploaded" while a file failed: say how many, and that Retry continues them.
+  unfinishedText(active, sent, total) {
+    const failed = active.filter((u) => u.hasFailed).length;
+    const running = active.filter((u) => !u.done && !u.hasFailed).length;
+    const uploaded = active.filter((u) => u.done).length;
+    if (failed && !running) {
+      return `${failed} of ${active.length} file(s) failed to upload (${uploaded} uploaded). Press Retry on each to continue it.`;
+    }
+    const failedNote = failed ? ` ${failed} failed: press Retry on each.` : "";
+    return `Uploading ${active.length} file(s): ${humanSize(sent)} of ${humanSize(total)}.${failedNote}`;
   },
 };
 
@@ -74,6 +85,10 @@ export class UploadRow {
     return Boolean(this.transfer && this.transfer.done);
   }
 
+  get hasFailed() {
+    return Boolean(this.transfer && this.transfer.failed);
+  }
+
   get name() {
     return this.file ? this.file.webkitRelativePath || this.file.name : this.existing.name;
   }
@@ -85,6 +100,7 @@ export class UploadRow {
       <div class="d-flex justify-content-between align-items-start gap-2">
         <div class="text-break"><span class="fw-semibold" data-name></span> <span class="small text-body-secondary" data-size></span></div>
         <div class="d-flex gap-1 flex-shrink-0">
+          <button type="button" class="btn btn-sm btn-outline-primary py-0 d-none" data-retry>Retry</button>
           <label class="btn btn-sm btn-link p-0 d-none" data-replace>Replace<input type="file" class="visually-hidden"></label>
           <button type="button" class="btn btn-sm btn-link p-0" data-remove>Remove</button>
         </div>
@@ -98,6 +114,8 @@ export class UploadRow {
     row.querySelector("[role=progressbar]").setAttribute("aria-label", `Upload of ${this.name}`);
     row.querySelector("[data-remove]").setAttribute("aria-label", `Remove ${this.name}`);
     row.querySelector("[data-remove]").addEventListener("click", () => this.remove());
+    row.querySelector("[data-retry]").setAttribute("aria-label", `Retry ${this.name}`);
+    row.querySelector("[data-retry]").addEventListener("click", () => this.retry());
     const replaceInput = row.querySelector("[data-replace] input");
     replaceInput.addEventListener("change", () => {
       const [replacement] = replaceInput.files;
@@ -156,6 +174,13 @@ export class UploadRow {
     this.area.markUploaded();
   }
 
+  failed(message) {
+    this.row.classList.add("border-danger");
+    this.setState(`Not uploaded: ${message} Press Retry to continue where it stopped.`, "text-danger");
+    this.row.querySelector("[data-retry]").classList.remove("d-none");
+    overall.update();
+  }
+
   refused(reason) {
     this.rejected = true;
     this.row.classList.add("border-danger");
@@ -179,6 +204,14 @@ export class UploadRow {
     }
     sending.delete(this);
     this.row.remove();
+    overall.update();
+  }
+
+  retry() {
+    this.row.classList.remove("border-danger");
+    this.row.querySelector("[data-retry]").classList.add("d-none");
+    this.setState("Trying again…");
+    this.transfer.retry();
     overall.update();
   }
 
