@@ -7,20 +7,12 @@ import base64
 import re
 from datetime import date
 
+from ..content_types import CONTENT_TYPES
 from ..models import DocumentCategory, DocumentStatus, ReportType
 from ..uploads import sniffing
 from .common import choice_concept, datetime_value, new_resource, prune, reference, resource_uuid, system_base
 
 DICOM_MODALITY_SYSTEM = "http://dicom.nema.org/resources/ontology/DCM"
-CONTENT_TYPES = {
-    sniffing.DICOM: "application/dicom",
-    sniffing.ZIP: "application/zip",
-    sniffing.PDF: "application/pdf",
-    sniffing.JPEG: "image/jpeg",
-    sniffing.PNG: "image/png",
-    sniffing.HEIC: "image/heic",
-    sniffing.TIFF: "image/tiff",
-}
 # R4's Attachment.size is an unsignedInt (at most 2**31 - 1); a larger size cannot be written.
 MAX_ATTACHMENT_SIZE = 2**31 - 1
 # Header values come from the family's files: only well-formed ones reach the bundle.
