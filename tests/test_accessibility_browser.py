@@ -248,6 +248,10 @@ def test_the_records_step_with_an_upload_is_completed_with_the_keyboard_alone(br
         page.keyboard.press("Space")  # the focused upload button opens the file chooser
     chooser.value.set_files(str(scan))
     expect(page.locator(".upload-item [data-state]")).to_contain_text("Uploaded", timeout=30_000)
+    # Screen readers hear the outcome once, not every progress step: only the announcer is a live region.
+    scans = page.locator("[data-category='scans']")
+    assert scans.locator("[aria-live]").count() == 1
+    expect(scans.locator("[data-upload-announcer][aria-live='polite']")).to_have_text("IM000001: Uploaded")
     assert_no_violations(page, "records step with an uploaded file")
     # Slides: the second answer ("mailed"); reports: the second ("not yet"); plan: the third ("not yet").
     for name, downs in (("slides_availability", 1), ("reports_availability", 1), ("treatment_plan_availability", 2)):

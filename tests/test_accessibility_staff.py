@@ -239,3 +239,16 @@ def test_read_only_staff_pages_have_no_violations(browser, live_server):
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_no_violations(page, f"read-only {path}")
     page.context.close()
+
+
+def test_login_page_has_no_violations_normal_and_with_a_wrong_code(browser, live_server):
+    make_staff(COORDINATOR, username="cora.coordinator")
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.goto(f"{live_server.url}/staff/login/")
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert_no_violations(page, "login")
+    page.get_by_label("Username").fill("cora.coordinator")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".errornote")).to_be_visible()
+    assert_no_violations(page, "login, error")

@@ -131,6 +131,12 @@ export class UploadRow {
     state.className = `small mb-0 mt-1 ${tone}`;
   }
 
+  // Only outcomes reach the live region; progress stays visual (screen readers would hear every step).
+  announce(text) {
+    const announcer = this.area.list.parentElement.querySelector("[data-upload-announcer]");
+    if (announcer) announcer.textContent = `${this.name}: ${text}`;
+  }
+
   setPercent(percent) {
     const bar = this.row.querySelector("[role=progressbar]");
     bar.setAttribute("aria-valuenow", String(percent));
@@ -139,6 +145,7 @@ export class UploadRow {
 
   showUploaded(description) {
     this.setState(description ? `Uploaded · ${description}` : "Uploaded", "text-success");
+    this.announce("Uploaded");
   }
 
   // --- the Transfer's listener ---
@@ -177,6 +184,7 @@ export class UploadRow {
   failed(message) {
     this.row.classList.add("border-danger");
     this.setState(`Not uploaded: ${message} Press Retry to continue where it stopped.`, "text-danger");
+    this.announce(`Not uploaded: ${message}`);
     this.row.querySelector("[data-retry]").classList.remove("d-none");
     overall.update();
   }
@@ -185,6 +193,7 @@ export class UploadRow {
     this.rejected = true;
     this.row.classList.add("border-danger");
     this.setState(reason, "text-danger");
+    this.announce(reason);
     overall.update();
   }
 
