@@ -181,6 +181,17 @@ AWS_S3_FILE_OVERWRITE = False
 AWS_S3_SSE = env.str("AWS_S3_SSE", default="AES256")
 AWS_S3_SSE_KMS_KEY_ID = env.str("AWS_S3_SSE_KMS_KEY_ID", default="")
 AWS_S3_SIGNATURE_VERSION = "s3v4"
+# configure_bucket's policy denies any request not made over TLS; off only for a plain-HTTP store on loopback.
+AWS_S3_DENY_INSECURE_TRANSPORT = env.bool("AWS_S3_DENY_INSECURE_TRANSPORT", default=True)
+
+# --- Malware scanning (requests_app/uploads/scanning.py, requests_app/uploads/checks.py) -------
+# Off for the embedded default (documents show "not scanned"); on wherever clamd runs (docker-compose).
+MALWARE_SCANNING = env.bool("MALWARE_SCANNING", default=False)
+# clamd's unix socket path, or host:port.
+CLAMD_ADDRESS = env.str("CLAMD_ADDRESS", default="")
+CLAMD_TIMEOUT_SECONDS = env.int("CLAMD_TIMEOUT_SECONDS", default=600)
+# Documents still pending this long after completion are checked again by the periodic rescan.
+UPLOAD_RESCAN_AFTER_SECONDS = env.int("UPLOAD_RESCAN_AFTER_SECONDS", default=600)
 
 if AWS_STORAGE_BUCKET_NAME:
     RECORDS_STORAGE = {"BACKEND": "requests_app.storage.PrivateRecordsS3Storage"}
@@ -229,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-pending-notifications": {
         "task": "requests_app.tasks.requeue_pending_notifications",
         "schedule": env.float("NOTIFICATION_REQUEUE_EVERY_S", default=30.0),
+    },
+    "rescan-pending-documents": {
+        "task": "requests_app.uploads.tasks.rescan_pending_documents",
+        "schedule": env.float("UPLOAD_RESCAN_EVERY_S", default=300.0),
     },
     "clean-up-abandoned-drafts": {
         "task": "requests_app.tasks.clean_up_abandoned_drafts",

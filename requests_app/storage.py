@@ -73,13 +73,15 @@ class PrivateRecordsS3Storage(S3Storage):
             "s3", region_name=self.region_name, endpoint_url=public, config=self.client_config, verify=self.verify
         )
 
-    def signed_download_url(self, name, filename, expire):
+    def signed_download_url(self, name, filename, expire, content_type="application/octet-stream"):
+        """A link that downloads (never displays) the object, with the Content-Type the server decided."""
         return self.signing_client.generate_presigned_url(
             "get_object",
             Params={
                 "Bucket": self.bucket_name,
                 "Key": self._normalize_name(clean_name(name)),
                 "ResponseContentDisposition": f'attachment; filename="{filename}"',
+                "ResponseContentType": content_type,
             },
             ExpiresIn=expire,
         )

@@ -50,3 +50,7 @@ def clean_up_abandoned_drafts():
     from . import cleanup
 
     return cleanup.clean_up()
+
+
+# The upload checks' tasks live beside their domain code; imported here so the worker registers them.
+from .uploads.tasks import check_uploaded_document, rescan_pending_documents  # noqa: E402, F401

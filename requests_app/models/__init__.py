@@ -21,13 +21,15 @@ from .choices import (
     VisitPreference,
     YesNoUnsure,
 )
-from .documents import AVAILABILITY_FIELDS, Document, DocumentStatus
+from .documents import AVAILABILITY_FIELDS, OPENABLE_SCAN_STATES, Document, DocumentStatus, ScanStatus
 from .notifications import Notification
 from .request import SecondOpinionRequest, age_on, new_reference
 from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
 
 __all__ = [
     "AVAILABILITY_FIELDS",
+    "OPENABLE_SCAN_STATES",
+    "ScanStatus",
     "CLOSED_STATUSES",
     "OPEN_STATUSES",
     "AuditLogEntry",

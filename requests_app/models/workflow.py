@@ -66,6 +66,7 @@ class AuditLogEntry(models.Model):
     class Action(models.TextChoices):
         VIEW_REQUEST = "view_request", _("Viewed request")
         DOWNLOAD_DOCUMENT = "download_document", _("Downloaded document")
+        RELEASE_DOCUMENT = "release_document", _("Released a document that could not be scanned")
         EXPORT = "export", _("Exported requests")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)

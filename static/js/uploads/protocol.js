@@ -8,9 +8,10 @@
 // A reload resumes: the upload's id is kept in localStorage under the file's name, size and date,
 // and choosing the same file again asks the server which parts it already has and sends only the rest.
 
+import { partChecksum } from "./crc32.js";
+
 const PARALLEL_PARTS = 4;
 const PARALLEL_FILES = 3;
-const URL_BATCH = 50;
 const URL_MAX_AGE_MS = 10 * 60 * 1000; // the server's URLs live 15 minutes: refresh well before
 const MAX_ATTEMPTS = 8;
 const STORE_KEY = "portal-uploads-v1";
@@ -113,6 +114,7 @@ export class Transfer {
     this.inFlight = new Map(); // part number -> bytes sent so far
     this.requests = new Set();
     this.urls = new Map(); // part number -> {url, at}
+    this.checksums = new Map(); // part number -> CRC32 (base64), signed into its URL
     this.done = false;
     this.cancelled = false;
     this.rejected = false;
@@ -189,18 +191,26 @@ export class Transfer {
     remember(this.key, { id: data.id, parts_url: data.parts_url });
   }
 
+  // One part per request: each URL signs its part's CRC32, so a URL is asked for just before its part is sent.
   async urlFor(number) {
     const cached = this.urls.get(number);
     if (cached && performance.now() - cached.at < URL_MAX_AGE_MS) return cached.url;
-    const wanted = [];
-    for (let n = number; n <= this.document.part_count && wanted.length < URL_BATCH; n += 1) {
-      if (!this.doneParts.has(n)) wanted.push(n);
-    }
-    const { response, data } = await postJSON(this.document.parts_url, this.options.csrf, { parts: wanted });
+    const checksum = await this.checksumOf(number);
+    const body = { parts: [number], checksums: { [number]: checksum } };
+    const { response, data } = await postJSON(this.document.parts_url, this.options.csrf, body);
     if (!response.ok) throw new Error(data.error || "Could not prepare the upload.");
-    const at = performance.now();
-    for (const [n, url] of Object.entries(data.urls)) this.urls.set(Number(n), { url, at });
+    this.urls.set(number, { url: data.urls[String(number)], at: performance.now() });
     return this.urls.get(number).url;
+  }
+
+  async checksumOf(number) {
+    if (!this.checksums.has(number)) this.checksums.set(number, await partChecksum(this.partBlob(number)));
+    return this.checksums.get(number);
+  }
+
+  partBlob(number) {
+    const start = (number - 1) * this.document.part_size;
+    return this.file.slice(start, start + this.partSize(number));
   }
 
   async sendMissingParts() {
@@ -236,12 +246,15 @@ export class Transfer {
 
   // XMLHttpRequest rather than fetch: only it reports upload progress.
   put(number, url) {
-    const start = (number - 1) * this.document.part_size;
-    const blob = this.file.slice(start, start + this.partSize(number));
+    const blob = this.partBlob(number);
+    const checksum = this.checksums.get(number);
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       this.requests.add(xhr);
       xhr.open("PUT", url);
+      // Both headers: the URL signs them, and S3 checks the CRC32 against the bytes it receives.
+      xhr.setRequestHeader("x-amz-checksum-crc32", checksum);
+      xhr.setRequestHeader("x-amz-sdk-checksum-algorithm", "CRC32");
       xhr.upload.onprogress = (event) => {
         this.inFlight.set(number, event.loaded);
         this.listener.progress();
