@@ -1,4 +1,4 @@
-"""A PDF is decided by its content, head and tail (requests_app/uploads/content_types.py); so is the stored Content-Type."""
+"""A PDF is decided by its content, head and tail (uploads/content_types.py); so is the stored Content-Type."""
 
 import pytest
 

@@ -40,7 +40,7 @@ def document_summary(document):
 
 
 def scan_label(document):
-    """The scan state as staff read it: "Scanning", "Infected: <signature>", "Not scanned", ... ("" before completion)."""
+    """The scan state as staff read it: "Scanning", "Infected: <signature>", "Not scanned" ("" until completed)."""
     if not document.scan_status:
         return ""
     label = str(ScanStatus(document.scan_status).label)
