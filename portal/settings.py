@@ -183,6 +183,8 @@ AWS_S3_SSE_KMS_KEY_ID = env.str("AWS_S3_SSE_KMS_KEY_ID", default="")
 AWS_S3_SIGNATURE_VERSION = "s3v4"
 # configure_bucket's policy denies any request not made over TLS; off only for a plain-HTTP store on loopback.
 AWS_S3_DENY_INSECURE_TRANSPORT = env.bool("AWS_S3_DENY_INSECURE_TRANSPORT", default=True)
+# Whether configure_bucket sets a bucket policy at all (off for a store that cannot evaluate its conditions).
+AWS_S3_BUCKET_POLICY = env.bool("AWS_S3_BUCKET_POLICY", default=True)
 
 # --- Malware scanning (requests_app/uploads/scanning.py, requests_app/uploads/checks.py) -------
 # Off for the embedded default (documents show "not scanned"); on wherever clamd runs (docker-compose).

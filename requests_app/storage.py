@@ -41,7 +41,11 @@ def bucket_encryption_rule():
     default = {"SSEAlgorithm": parameters["ServerSideEncryption"]}
     if "SSEKMSKeyId" in parameters:
         default["KMSMasterKeyID"] = parameters["SSEKMSKeyId"]
-    return {"Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]}
+    rule = {"ApplyServerSideEncryptionByDefault": default}
+    if default["SSEAlgorithm"] == "aws:kms":
+        # Bucket keys are a KMS feature; with AES256, RGW then refuses every part ("got sse-kms attributes").
+        rule["BucketKeyEnabled"] = True
+    return {"Rules": [rule]}
 
 
 class PrivateRecordsS3Storage(S3Storage):

@@ -114,7 +114,10 @@ class S3UploadBackend:
             UploadId=document.multipart_upload_id,
             MultipartUpload={"Parts": [_completed_part(p) for p in parts]},
         )
-        return f"CRC32 {completed['ChecksumCRC32']}" if completed.get("ChecksumCRC32") else ""
+        checksum = completed.get("ChecksumCRC32") or ""
+        if checksum and "-" not in checksum:
+            checksum = f"{checksum}-{len(parts)}"  # a checksum of the parts' checksums: say how many
+        return f"CRC32 {checksum}" if checksum else ""
 
     def iter_chunks(self, key, chunk_bytes):
         """The object's bytes as a stream of chunks of at most ``chunk_bytes`` (never whole in memory)."""
