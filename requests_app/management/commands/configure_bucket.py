@@ -98,6 +98,7 @@ class Command(BaseCommand):
             "--abort-after-days", type=int, default=7, help="Abort multipart uploads older than this (default 7)."
         )
         parser.add_argument("--skip-public-access-block", action="store_true", help="For S3 servers without it.")
+        parser.add_argument("--create", action="store_true", help="Create the bucket first if it does not exist.")
 
     def handle(self, *args, **options):
         if not storage.uses_s3():
@@ -105,6 +106,8 @@ class Command(BaseCommand):
         records = storage.records_storage()
         client = records.connection.meta.client
         bucket = records.bucket_name
+        if options["create"] and bucket not in {b["Name"] for b in client.list_buckets().get("Buckets", [])}:
+            client.create_bucket(Bucket=bucket)
         origins = [origin_of(settings.SITE_URL), *options["origin"]]
         cors, encryption, lifecycle = bucket_configuration(origins, options["abort_after_days"])
         client.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors)
