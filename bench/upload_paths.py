@@ -10,6 +10,7 @@ import zlib
 import requests
 
 MiB = 1024 * 1024
+URL_BATCH = 4  # as static/js/uploads/protocol.js
 
 
 class PortalClient:
@@ -45,18 +46,37 @@ class PortalClient:
         document = self.post("/request/uploads/start/", {"name": path.name, "size": size, "category": "scans"})
         part_size, count = document["part_size"], document["part_count"]
         local = threading.local()
+        urls, lock = {}, threading.Lock()
 
-        def put(number):
-            # As static/js/uploads/protocol.js: read the part, CRC32 it, ask for its URL (which signs the
-            # CRC32 and length), PUT it with the checksum headers.
-            if not hasattr(local, "session"):
-                local.session = requests.Session()
+        def read(number):
             with open(path, "rb") as handle:
                 handle.seek((number - 1) * part_size)
                 data = handle.read(part_size)
-            crc = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
-            body = {"parts": [number], "checksums": {str(number): crc}}
-            url = self.post(document["parts_url"], body, session=local.session)["urls"][str(number)]
+            return data, base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+
+        def url_for(number, crc):
+            # As static/js/uploads/protocol.js: URLs for this part and the next few not yet asked for,
+            # each part's CRC32 computed first (the URL signs it, with the part's length).
+            with lock:
+                if number in urls:
+                    return urls[number]
+                wanted = [n for n in range(number, min(count, number + URL_BATCH - 1) + 1) if n not in urls]
+                for n in wanted:
+                    urls[n] = None
+            checksums = {str(n): crc if n == number else read(n)[1] for n in wanted}
+            got = self.post(document["parts_url"], {"parts": wanted, "checksums": checksums}, session=local.session)
+            with lock:
+                urls.update({int(n): u for n, u in got["urls"].items()})
+            return urls[number]
+
+        def put(number):
+            if not hasattr(local, "session"):
+                local.session = requests.Session()
+            data, crc = read(number)
+            url = url_for(number, crc)
+            while url is None:  # another thread is fetching it
+                time.sleep(0.005)
+                url = urls[number]
             headers = {"x-amz-checksum-crc32": crc, "x-amz-sdk-checksum-algorithm": "CRC32"}
             local.session.put(url, data=data, headers=headers).raise_for_status()
 

@@ -258,7 +258,7 @@ def main():
         wait_for(f"{base}/healthz")
 
         # Warm up both paths once (imports, boto3 clients, connection pools) so neither pays first-request costs.
-        warm = make_file(16 * MiB)
+        warm = make_file(64 * MiB)  # parts enough for every server thread to make its S3 client
         files.append(warm)
         warm_portal = PortalClient(base, args.parallel)
         warm_portal.open_draft()

@@ -12,6 +12,7 @@ import { partChecksum } from "./crc32.js";
 
 const PARALLEL_PARTS = 4;
 const PARALLEL_FILES = 3;
+const URL_BATCH = 4; // part URLs asked for at once (each part's CRC32 is read first, so not more)
 const URL_MAX_AGE_MS = 10 * 60 * 1000; // the server's URLs live 15 minutes: refresh well before
 const MAX_ATTEMPTS = 8;
 const STORE_KEY = "portal-uploads-v1";
@@ -191,15 +192,22 @@ export class Transfer {
     remember(this.key, { id: data.id, parts_url: data.parts_url });
   }
 
-  // One part per request: each URL signs its part's CRC32, so a URL is asked for just before its part is sent.
+  // Each URL signs its part's CRC32, so URLs are asked for a few parts ahead (their checksums computed
+  // first), not the whole file: one request serves the next URL_BATCH parts.
   async urlFor(number) {
     const cached = this.urls.get(number);
     if (cached && performance.now() - cached.at < URL_MAX_AGE_MS) return cached.url;
-    const checksum = await this.checksumOf(number);
-    const body = { parts: [number], checksums: { [number]: checksum } };
+    const wanted = [];
+    for (let n = number; n <= this.document.part_count && wanted.length < URL_BATCH; n += 1) {
+      if (n === number || (!this.doneParts.has(n) && !this.inFlight.has(n) && !this.urls.has(n))) wanted.push(n);
+    }
+    const checksums = {};
+    for (const n of wanted) checksums[n] = await this.checksumOf(n);
+    const body = { parts: wanted, checksums };
     const { response, data } = await postJSON(this.document.parts_url, this.options.csrf, body);
     if (!response.ok) throw new Error(data.error || "Could not prepare the upload.");
-    this.urls.set(number, { url: data.urls[String(number)], at: performance.now() });
+    const at = performance.now();
+    for (const [n, url] of Object.entries(data.urls)) this.urls.set(Number(n), { url, at });
     return this.urls.get(number).url;
   }
 
@@ -235,6 +243,11 @@ export class Transfer {
         this.inFlight.delete(number);
         if (this.cancelled) return;
         if (error.status === 403) this.urls.delete(number); // expired URL: ask for a fresh one
+        if (error.status === 400) {
+          // Storage refused the bytes for their checksum (the file changed while it was read): read it again.
+          this.checksums.delete(number);
+          this.urls.delete(number);
+        }
         if (attempt >= MAX_ATTEMPTS) throw new Error("The connection keeps failing.");
         const delay = Math.min(30000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random());
         const seconds = Math.ceil(delay / 1000);
