@@ -14,4 +14,4 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
 USER portal
 
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "portal.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -79,9 +79,16 @@ bench-notifications: install-dev
 	$(BIN)/python bench/notifications.py $(BENCH_NOTIFY_ARGS)
 
 # Translations: refresh locale/*/django.po from the code, then compile the .mo files that are committed
-# (needs GNU gettext: apt-get install gettext).
-.PHONY: messages
-messages: install-dev
+# (GNU gettext's tools, installed from Debian's packages when missing).
+.PHONY: messages gettext
+gettext:
+	@if ! command -v msgfmt >/dev/null; then \
+		echo "Installing GNU gettext from Debian's packages"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; \
+	fi
+
+messages: install-dev gettext
 	$(BIN)/python manage.py makemessages -l es --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
 	$(BIN)/python manage.py compilemessages -l es --ignore ".venv/*"
 

@@ -38,17 +38,26 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_countries",
     "axes",
+    "csp",
     "requests_app",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.PortalCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.input_guard.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The family's language from the cookie set by the language switch (no URL prefix); staff pages
+    # are forced to English and a resumed draft brings its language (requests_app.language).
+    "django.middleware.locale.LocaleMiddleware",
+    "requests_app.language.FamilyLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "requests_app.family_session.FamilySessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "requests_app.middleware.NoStoreForHealthPagesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -133,6 +142,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. portal/csp.py adds the
+# records bucket's origin to connect-src (browsers upload straight to S3). Bootstrap's CSS draws its
+# check marks and select arrows as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page of the portal uses any of these features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection",
+        "interest-cohort", "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+        "screen-wake-lock", "serial", "sync-xhr", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -141,9 +177,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Internationalisation -------------------------------------------------------------
-# Pages are in English (no LocaleMiddleware: a Spanish browser would get Django's own strings in
-# Spanish inside English pages). Emails to a family use their preferred language where
-# locale/<code>/ translates them (requests_app.notifications.family_language).
+# Family pages in English or Spanish (LocaleMiddleware: the language switch's cookie, else the
+# browser's Accept-Language); staff pages always English. Emails to a family use their preferred
+# language where locale/<code>/ translates them (requests_app.notifications.family_language).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -273,6 +309,10 @@ CENTER_NAME = env.str("CENTER_NAME", default="Children's Cancer Second Opinion P
 CENTER_PHONE = env.str("CENTER_PHONE", default="+1 (555) 010-0199")
 CENTER_EMAIL = env.str("CENTER_EMAIL", default="second-opinions@example.org")
 CENTER_HOURS = env.str("CENTER_HOURS", default="Monday to Friday, 8 am to 5 pm Eastern")
+# The family pages' identity: a logo under static/ (empty: the name alone) and one brand colour, used
+# for text and buttons on white, so it must reach 4.5:1 against white (else the default is used).
+CENTER_LOGO = env.str("CENTER_LOGO", default="")
+CENTER_BRAND_COLOR = env.str("CENTER_BRAND_COLOR", default="#0b4f6c")
 PATIENT_AGE_LIMIT_YEARS = env.int("PATIENT_AGE_LIMIT_YEARS", default=25)
 RESUME_LINK_MAX_AGE_DAYS = env.int("RESUME_LINK_MAX_AGE_DAYS", default=30)
 RESUME_MAX_BIRTH_DATE_ATTEMPTS = env.int("RESUME_MAX_BIRTH_DATE_ATTEMPTS", default=5)
@@ -282,6 +322,14 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATE_LIMIT_START = env.str("RATE_LIMIT_START", default="30/h")
 RATE_LIMIT_RESUME = env.str("RATE_LIMIT_RESUME", default="20/h")
 RATE_LIMIT_LINK_REQUEST = env.str("RATE_LIMIT_LINK_REQUEST", default="10/h")
+# Link emails (issue 10 item 8): per request and per recipient address, whichever view sends them.
+RATE_LIMIT_LINK_PER_REQUEST = env.str("RATE_LIMIT_LINK_PER_REQUEST", default="3/h")
+RATE_LIMIT_LINK_PER_RECIPIENT = env.str("RATE_LIMIT_LINK_PER_RECIPIENT", default="5/h")
+# Upload starts, per draft and per client IP (a CD of 400 files plus retries fits in the default).
+RATE_LIMIT_UPLOAD_START = env.str("RATE_LIMIT_UPLOAD_START", default="600/h")
+# Family sessions end after this long without a request; pages warn this long before.
+FAMILY_SESSION_IDLE_SECONDS = env.int("FAMILY_SESSION_IDLE_SECONDS", default=30 * 60)
+FAMILY_SESSION_WARNING_SECONDS = env.int("FAMILY_SESSION_WARNING_SECONDS", default=60)
 RATELIMIT_VIEW = "requests_app.views.rate_limited"
 # The library's switch: a counter the cache cannot give means "allowed" (see portal/ratelimit_cache.py).
 RATELIMIT_FAIL_OPEN = True
@@ -308,12 +356,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"scrub": {"()": "requests_app.logging.ScrubSensitiveData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
+        # 500s and failed notifications email ADMINS (ADMIN_EMAILS); portal/error_reports.py keeps secrets out.
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        # mail_admins first: the console's scrub filter drops the request the report needs (it is cleansed).
+        "django.request": {"handlers": ["mail_admins", "console"], "level": "WARNING", "propagate": False},
+        "requests_app.notifications": {"handlers": ["mail_admins"], "propagate": True},
+    },
 }
-# Django's error reports must not carry POSTed health information.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "requests_app.logging.HealthDataReporterFilter"
+# Django's error reports carry no form, query, cookie or token values and no credentials in URLs.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.error_reports.SecretFreeReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "portal.error_reports.SecretFreeExceptionReporter"
 ADMINS = [("Portal admins", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- Records uploads (requests_app/uploads/) --------------------------------------------

@@ -2,7 +2,17 @@
 
 The one home for these session keys: views, uploads and tests call these functions and never name a key.
 Every change of who the session belongs to cycles the session key (no fixation across a resume).
+``FamilySessionMiddleware`` is the one place a family session is ended: after
+``FAMILY_SESSION_IDLE_SECONDS`` without a request, or when the link that opened it was revoked.
 """
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.utils.translation import gettext as _
+
+from . import tokens
 
 DRAFT = "draft_id"
 RESUME_CANDIDATE = "resume_candidate_id"
@@ -10,6 +20,9 @@ SUBMITTED = "submitted_id"
 STATUS_REQUEST = "status_request_id"
 LINK_OFFERED = "link_offered"
 AFTER_OFFER = "after_offer"
+LINK = "opened_by_link_id"
+LAST_SEEN = "family_last_seen"
+FAMILY_KEYS = (DRAFT, RESUME_CANDIDATE, SUBMITTED, STATUS_REQUEST)
 
 
 def draft_id(session):
@@ -46,11 +59,12 @@ def mark_submitted(session, request_obj):
     session[SUBMITTED] = request_obj.pk
 
 
-def hold_resume_candidate(session, request_obj):
-    """A resume link was opened: remember its request until the birth date is confirmed; open nothing yet."""
+def hold_resume_candidate(session, link):
+    """A resume link was opened: remember it until the second factor is confirmed; open nothing yet."""
     session.cycle_key()
-    session.pop(DRAFT, None)
-    session[RESUME_CANDIDATE] = request_obj.pk
+    for key in (DRAFT, SUBMITTED, STATUS_REQUEST, LINK):
+        session.pop(key, None)
+    session[RESUME_CANDIDATE] = link.pk
 
 
 def resume_candidate_id(session):
@@ -61,14 +75,21 @@ def forget_resume_candidate(session):
     session.pop(RESUME_CANDIDATE, None)
 
 
-def open_request(session, request_obj):
-    """The check passed: the session now opens the draft, or the status page of a submitted request."""
+def open_link(session, link):
+    """The check passed: the session opens the draft, or a submitted request's status page, bound to the link.
+
+    A physician's link opens the status page only, never the family's draft or their link.
+    """
     forget_resume_candidate(session)
     session.cycle_key()
-    attach_draft(session, request_obj, link_offered=True)
+    request_obj = link.request
+    if link.audience == tokens.Audience.FAMILY:
+        attach_draft(session, request_obj, link_offered=True)
+        if not request_obj.is_draft:
+            mark_submitted(session, request_obj)
     if not request_obj.is_draft:
-        mark_submitted(session, request_obj)
         attach_status_request(session, request_obj)
+    session[LINK] = link.pk
 
 
 def attach_status_request(session, request_obj):
@@ -89,3 +110,74 @@ def mark_link_offered(session, then):
 
 def after_offer(session):
     return session.get(AFTER_OFFER)
+
+
+def finish_offer(session):
+    """The offer was answered: where to go on to; a later "Save and continue later" is no offer."""
+    return session.pop(AFTER_OFFER, None)
+
+
+def is_family_session(session):
+    return any(key in session for key in FAMILY_KEYS)
+
+
+def end(session):
+    """Sign the browser out: nothing of the family's request stays reachable from it."""
+    session.flush()
+
+
+def ending_reason(session, now):
+    """Why this family session must end now ("idle", "revoked"), or None."""
+    last_seen = session.get(LAST_SEEN)
+    if last_seen is not None and now - last_seen > settings.FAMILY_SESSION_IDLE_SECONDS:
+        return "idle"
+    if session.get(LINK) and not tokens.session_link_is_live(session[LINK]):
+        return "revoked"
+    return None
+
+
+def _mark_seen(session, now):
+    """Record activity, at most every few seconds (an upload's many requests need not each write the session)."""
+    last_seen = session.get(LAST_SEEN)
+    if last_seen is None or now - last_seen >= min(15, settings.FAMILY_SESSION_IDLE_SECONDS / 10):
+        session[LAST_SEEN] = now
+    if not session.get_expire_at_browser_close():
+        session.set_expiry(0)
+
+
+def rebind_link(session, link):
+    """This browser asked for the new link itself: it stays signed in when the new link replaces the old."""
+    if session.get(LINK):
+        session[LINK] = link.pk
+
+
+class FamilySessionMiddleware:
+    """Ends idle family sessions and those whose link was revoked, and marks the rest as seen now.
+
+    Family cookies last for the browser session only (a shared computer forgets them when closed).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        request.family_session_active = False
+        if is_family_session(session):
+            now = time.time()
+            reason = ending_reason(session, now)
+            if reason:
+                end(session)
+                messages.info(request, ENDED_MESSAGES[reason]())
+            else:
+                _mark_seen(session, now)
+                request.family_session_active = True
+                request.family_idle_seconds = settings.FAMILY_SESSION_IDLE_SECONDS
+                request.family_warning_seconds = settings.FAMILY_SESSION_WARNING_SECONDS
+        return self.get_response(request)
+
+
+ENDED_MESSAGES = {
+    "idle": lambda: _("For your privacy you were signed out after a while without activity. Your answers are saved."),
+    "revoked": lambda: _("The link you used has been replaced or closed. Please open the newest link we emailed you."),
+}

@@ -10,6 +10,7 @@ from functools import cached_property
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
@@ -26,6 +27,7 @@ from .widgets import FastSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REQUIRED = _("This answer is required.")
+CHOOSE = _("Choose…")
 
 
 class StepForm(forms.ModelForm):
@@ -33,6 +35,8 @@ class StepForm(forms.ModelForm):
     required_fields: tuple = ()
     #: Short explanation shown above the fields.
     intro = ""
+    #: Answers required only in some cases: field -> the hint that says when (shown with a "*" marker).
+    conditionally_required: dict = {}
 
     def __init__(self, *args, lenient=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,9 +46,22 @@ class StepForm(forms.ModelForm):
             field.error_messages["required"] = REQUIRED
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("rows", 4)
+            if isinstance(field, forms.CharField):
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.validators.append(
+                    validators.validate_multiline_text if multiline else validators.validate_single_line_text
+                )
             if isinstance(field.widget, forms.RadioSelect) and hasattr(field, "choices"):
                 # A model field's blank choice ("---------") is meaningless as a radio button.
                 field.choices = [(value, label) for value, label in field.choices if value != ""]
+            elif isinstance(field.widget, forms.Select) and hasattr(field, "choices"):
+                # A real prompt instead of the model field's "---------".
+                field.choices = [(value, CHOOSE if value == "" else label) for value, label in field.choices]
+        for name, hint in self.conditionally_required.items():
+            # The label keeps its words (review page, error summary); portal.css adds the "*" marker.
+            field = self.fields[name]
+            field.widget.attrs["data-conditionally-required"] = ""
+            field.help_text = format_lazy("{} {}", hint, field.help_text) if field.help_text else hint
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -124,6 +141,10 @@ class ChildForm(StepForm):
 
 class AddressForm(StepForm):
     required_fields = ("address_line1", "city", "country")
+    conditionally_required = {
+        "region": _("Required for an address in the United States."),
+        "postal_code": _("Required for an address in the United States."),
+    }
     intro = _("Where does the child live? Families from every country are welcome.")
 
     class Meta:
@@ -196,6 +217,12 @@ class GuardianForm(StepForm):
             "second_guardian_email": _("Their email address"),
             "second_guardian_phone": _("Their phone number"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.submitter_role == SubmitterRole.GUARDIAN and not self.lenient:
+            # Required of a parent (clean() enforces it); marked so, like any required answer.
+            self.fields["guardian_attests_legal_authority"].required = True
 
     def clean(self):
         cleaned = super().clean()

@@ -149,8 +149,6 @@ def save_step(step, draft, form, request_ip=None):
     draft.last_step = step.slug
     if step.on_save:
         step.on_save(draft, request_ip)
-    if not draft.resume_email and draft.guardian_email and draft.submitter_role == SubmitterRole.GUARDIAN:
-        draft.resume_email = draft.guardian_email
     draft.save()
     return draft
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from . import family_session, intake
+from . import family_session, intake, notifications
 from .network import client_ip
 
 
@@ -38,10 +38,17 @@ def _after_saving(request, draft, following):
     """Back to the review when that is where the family came from; once, an offer of a resume link; else on."""
     if returning_to_review(request):
         return reverse("requests_app:review")
-    if not draft.resume_email and not family_session.link_offered(request.session):
+    if _link_worth_offering(request, draft):
         family_session.mark_link_offered(request.session, then=following.slug if following else "review")
         return reverse("requests_app:save_progress")
     return step_url(following) if following else reverse("requests_app:review")
+
+
+def _link_worth_offering(request, draft):
+    """Once, after the child's birth date is saved (it guards the link), unless a link was already emailed."""
+    if draft.child_birth_date is None or family_session.link_offered(request.session):
+        return False
+    return notifications.latest_link_email(draft) is None
 
 
 def context(request, draft, step, form):

@@ -1,6 +1,8 @@
 """How records are stored: one named place (the habit Hypha keeps in storage_backends.py)."""
 
+import re
 from functools import cached_property
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -9,6 +11,7 @@ from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
 SSE_CHOICES = ("AES256", "aws:kms", "off")
+_NOT_PLAIN_ASCII = re.compile(r'[^\x20-\x7e]|["\\]')
 
 
 def records_storage():
@@ -78,14 +81,27 @@ class PrivateRecordsS3Storage(S3Storage):
         )
 
     def signed_download_url(self, name, filename, expire, content_type="application/octet-stream"):
-        """A link that downloads (never displays) the object, with the Content-Type the server decided."""
+        """A link S3 answers with the object as an attachment named ``filename``, of the type the server decided.
+
+        The header S3 sends back is a signed query parameter of the link: callers pass a neutral name
+        (requests_app/admin/detail.py), never the family's file name.
+        """
         return self.signing_client.generate_presigned_url(
             "get_object",
             Params={
                 "Bucket": self.bucket_name,
                 "Key": self._normalize_name(clean_name(name)),
-                "ResponseContentDisposition": f'attachment; filename="{filename}"',
+                "ResponseContentDisposition": attachment_header(filename),
                 "ResponseContentType": content_type,
             },
             ExpiresIn=expire,
         )
+
+
+def attachment_header(filename):
+    """``Content-Disposition`` for a download, RFC 6266: a plain ASCII ``filename`` and the exact ``filename*``.
+
+    Quotes, backslashes, CR/LF and anything outside printable ASCII never reach the quoted form.
+    """
+    fallback = _NOT_PLAIN_ASCII.sub("_", filename) or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

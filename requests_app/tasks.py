@@ -5,8 +5,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import notifications, tokens
-from .models import SecondOpinionRequest
+from . import notifications
 
 
 @shared_task(
@@ -30,17 +29,6 @@ def requeue_pending_notifications():
     """Queue delivery again for outbox rows still pending (broker down at submit, worker died mid-send).
     Running it twice at once only queues a row twice, and delivery's row lock sends it once."""
     return len(notifications.requeue_pending())
-
-
-@shared_task(acks_late=True, soft_time_limit=45, time_limit=60)
-def send_resume_link(request_id):
-    """Issue a fresh resume token (old links stop working) and email it. Running twice sends two links,
-    the first of which no longer works; the token never travels through the broker."""
-    draft = SecondOpinionRequest.objects.filter(pk=request_id).first()
-    if draft is None or not draft.contact_email:
-        return False
-    notifications.send_resume_link(draft, tokens.make_token(draft))
-    return True
 
 
 @shared_task(acks_late=True)

@@ -2,11 +2,13 @@
 
 import json
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
-from . import storage, uploads
+from . import family_session, storage, uploads
 from .models import Document, DocumentStatus
 
 
@@ -29,8 +31,19 @@ def _owned_or_404(request, public_id):
     return document
 
 
+def _upload_owner_key(group, request):
+    """Upload starts are counted per draft (or submitted request) as well as per client IP."""
+    return str(family_session.draft_id(request.session) or family_session.status_request_id(request.session))
+
+
 @require_POST
+@ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_UPLOAD_START, group="upload-start-ip", block=False)
+@ratelimit(
+    key=_upload_owner_key, rate=lambda g, r: settings.RATE_LIMIT_UPLOAD_START, group="upload-start-owner", block=False
+)
 def start(request):
+    if getattr(request, "limited", False):
+        return JsonResponse({"error": "Too many uploads were started. Please wait a while and try again."}, status=429)
     data = _json_body(request)
     owner = uploads.upload_owner(request, context=data.get("context") or "intake")
     if owner is None:

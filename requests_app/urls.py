@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import upload_views, views
+from . import link_views, upload_views, views
 
 app_name = "requests_app"
 urlpatterns = [
@@ -19,10 +19,13 @@ urlpatterns = [
         "request/uploads/<uuid:public_id>/local-parts/<int:number>/", upload_views.local_part, name="upload_local_part"
     ),
     path("request/<slug:slug>/", views.step, name="step"),
-    path("resume/", views.resume, name="resume"),
-    path("resume/confirm/", views.resume_confirm, name="resume_confirm"),
-    path("resume/request-link/", views.request_link, name="request_link"),
-    path("resume/link-sent/", views.link_sent, name="link_sent"),
+    path("resume/", link_views.resume, name="resume"),
+    path("resume/confirm/", link_views.resume_confirm, name="resume_confirm"),
+    path("resume/request-link/", link_views.request_link, name="request_link"),
+    path("resume/link-sent/", link_views.link_sent, name="link_sent"),
+    path("session/sign-out/", link_views.sign_out, name="sign_out"),
+    path("session/signed-out/", link_views.signed_out, name="signed_out"),
+    path("session/keep-alive/", link_views.keep_alive, name="keep_alive"),
 ]
 
 # The family's status page after submission (issue #5): reached through the resume link.

@@ -1,4 +1,4 @@
-"""Rules for single answers: NPI check digit, dates, US addresses."""
+"""Rules for single answers: NPI check digit, dates, US addresses, characters a text may hold."""
 
 import re
 
@@ -11,6 +11,14 @@ from localflavor.us.forms import USStateField
 from .models import age_on
 
 _US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+
+# Characters no answer or file name may hold: NUL and the other C0/C1 controls (tab and line breaks
+# aside, in multi-line answers), and the bidirectional embeddings, overrides and isolates that make
+# "scan\u202egpj.exe" display as "scanexe.jpg". Left-to-right/right-to-left marks (U+200E/F, U+061C)
+# stay: keyboards for Arabic and Hebrew type them in ordinary names.
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_HIDDEN_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+_HIDDEN_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
 
 
 def npi_check_digit_is_valid(npi: str) -> bool:
@@ -73,3 +81,31 @@ def validate_us_zip(value):
     if not _US_ZIP.match(value):
         raise ValidationError(_("Enter a 5-digit US ZIP code, such as 19803 or 19803-1234."), code="us_zip")
     return value
+
+
+def hidden_characters(value, multiline=False):
+    """The control and direction-changing characters in ``value`` (tab and line breaks allowed if multiline)."""
+    pattern = _HIDDEN_IN_TEXT if multiline else _HIDDEN_IN_LINE
+    return pattern.findall(value) if isinstance(value, str) else []
+
+
+def validate_single_line_text(value):
+    if hidden_characters(value):
+        raise ValidationError(
+            _(
+                "This answer contains a hidden character (such as a line break, a control or a text-direction "
+                "character). Please type it again rather than pasting it."
+            ),
+            code="hidden_character",
+        )
+
+
+def validate_multiline_text(value):
+    if hidden_characters(value, multiline=True):
+        raise ValidationError(
+            _(
+                "This answer contains a hidden character (such as a control or a text-direction character). "
+                "Please type it again rather than pasting it."
+            ),
+            code="hidden_character",
+        )

@@ -5,19 +5,18 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import family_session, intake, notifications, step_page, tokens
-from .forms import ConfirmBirthDateForm, ResumeEmailForm
+from . import family_session, intake, link_limits, notifications, step_page, tokens
+from .link_forms import LinkAddressForm
 from .models import SecondOpinionRequest, SubmitterRole
 from .network import client_ip
 
-LINK_NOT_SENT = gettext_lazy(
-    "Your answers are saved, but we could not send the email just now. Please try again in a few minutes."
+TOO_MANY_LINKS = gettext_lazy(
+    "We have already sent several links for this request. Please use the newest one, or call us if none arrived."
 )
 
 
@@ -78,28 +77,49 @@ def step(request, draft, slug):
 
 @draft_required
 def save_progress(request, draft):
-    """Offer (after the first step) or ask for (on "Save and continue later") an email for the resume link."""
+    """Offer (after the child's step) or, on "Save and continue later", send a link to the draft's own address.
+
+    Never before the child's birth date is saved: it is what guards the link (issue 10 item 6).
+    """
     after = family_session.after_offer(request.session)
+    context = {"draft": draft, "offering": bool(after), "days": settings.RESUME_LINK_MAX_AGE_DAYS}
+    if draft.child_birth_date is None:
+        return render(request, "requests_app/save_progress.html", {**context, "needs_birth_date": True})
+    address = tokens.link_address(draft)
+    form = None if address else LinkAddressForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("action") == "skip":
-            return _continue_after_offer(after)
-        form = ResumeEmailForm(request.POST)
-        if form.is_valid():
-            draft.resume_email = form.cleaned_data["email"]
-            draft.save(update_fields=["resume_email", "updated_at"])
-            if notifications.send_resume_link_soon(draft.pk):
-                messages.success(
-                    request, _("We have emailed you a link. Use it to come back to your request from any device.")
-                )
-            else:
-                messages.warning(request, LINK_NOT_SENT)
-            return redirect("requests_app:saved") if not after else _continue_after_offer(after)
-    else:
-        form = ResumeEmailForm(initial={"email": draft.physician_email or draft.guardian_email})
-    return render(request, "requests_app/save_progress.html", {"form": form, "draft": draft, "offering": bool(after)})
+            return _continue_after_offer(request, after)
+        if form is not None and form.is_valid():
+            address = _save_link_address(draft, form.cleaned_data["email"])
+        if address:
+            if _email_link(request, draft, address) and after:
+                messages.info(request, _("We are emailing a link to %(address)s now.") % {"address": address})
+            return redirect("requests_app:saved") if not after else _continue_after_offer(request, after)
+    return render(request, "requests_app/save_progress.html", {**context, "form": form, "address": address})
 
 
-def _continue_after_offer(after):
+def _save_link_address(draft, address):
+    """The address becomes the draft's own (the guardian's, or the physician's on their draft), asked once."""
+    field = "physician_email" if draft.is_physician_request else "guardian_email"
+    setattr(draft, field, address)
+    draft.save(update_fields=[field, "updated_at"])
+    return address
+
+
+def _email_link(request, draft, address):
+    """Queue a link email within the per-request and per-address limits; the message says which happened."""
+    if not link_limits.may_email_link(request, draft, address):
+        messages.warning(request, TOO_MANY_LINKS)
+        return False
+    row = notifications.queue_resume_link(draft)
+    if row is not None:
+        family_session.rebind_link(request.session, row.resume_link)
+    return True
+
+
+def _continue_after_offer(request, after):
+    family_session.finish_offer(request.session)
     if after == "review" or not after:
         return redirect("requests_app:review")
     return redirect("requests_app:step", slug=after)
@@ -107,15 +127,22 @@ def _continue_after_offer(after):
 
 @draft_required
 def saved(request, draft):
-    if not draft.resume_email:
+    """What became of the latest link email, as the outbox knows it; and a way to ask for a new one."""
+    email = notifications.latest_link_email(draft)
+    address = tokens.link_address(draft)
+    if email is None or not address:
         return redirect("requests_app:save_progress")
     if request.method == "POST":
-        if notifications.send_resume_link_soon(draft.pk):
-            messages.success(request, _("We have sent you a new link. Earlier links no longer work."))
-        else:
-            messages.warning(request, LINK_NOT_SENT)
+        _email_link(request, draft, address)
         return redirect("requests_app:saved")
-    return render(request, "requests_app/saved.html", {"draft": draft, "days": settings.RESUME_LINK_MAX_AGE_DAYS})
+    context = {
+        "draft": draft,
+        "address": email.recipients[0] if email.recipients else address,
+        "state": notifications.delivery_state(email),
+        "sent_at": email.sent_at,
+        "days": settings.RESUME_LINK_MAX_AGE_DAYS,
+    }
+    return render(request, "requests_app/saved.html", context)
 
 
 @draft_required
@@ -150,62 +177,3 @@ def confirmation(request):
     if submitted is None:
         return redirect("requests_app:home")
     return render(request, "requests_app/confirmation.html", {"req": submitted})
-
-
-@ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_RESUME, block=True)
-def resume(request):
-    """Exchange the emailed token for a session, then leave the URL that carries it at once."""
-    found = tokens.check_token(request.GET.get("t", ""))
-    if found is None:
-        return render(request, "requests_app/link_invalid.html", status=404)
-    family_session.hold_resume_candidate(request.session, found)
-    return redirect("requests_app:resume_confirm")
-
-
-@ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_RESUME, method="POST", block=True)
-def resume_confirm(request):
-    """Before any saved answer is shown in a new browser, the visitor confirms the child's date of birth."""
-    found = tokens.still_open(family_session.resume_candidate_id(request.session))
-    if found is None:
-        return render(request, "requests_app/link_invalid.html", status=404)
-    if found.child_birth_date is None:
-        return _open_request(request, found)
-    form = ConfirmBirthDateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if found.birth_date_matches(form.cleaned_data["birth_date"]):
-            return _open_request(request, found)
-        if tokens.record_wrong_birth_date(found):
-            family_session.forget_resume_candidate(request.session)
-            return render(request, "requests_app/link_invalid.html", {"too_many_attempts": True}, status=403)
-        form.add_error("birth_date", _("That date of birth does not match our records. Please try again."))
-    return render(request, "requests_app/resume_confirm.html", {"form": form})
-
-
-def _open_request(request, found):
-    family_session.open_request(request.session, found)
-    tokens.clear_wrong_birth_dates(found)
-    if not found.is_draft:
-        # After submission the link opens the family's status page (requests_app/status_views.py).
-        return redirect("requests_app:status")
-    messages.success(request, _("Welcome back. Your answers are as you left them."))
-    next_step = intake.resume_step(found)
-    return redirect("requests_app:step", slug=next_step.slug) if next_step else redirect("requests_app:review")
-
-
-@ratelimit(key="ip", rate=lambda g, r: settings.RATE_LIMIT_LINK_REQUEST, method="POST", block=True)
-def request_link(request):
-    """Send a lost link again; the answer is the same whether or not the address has a saved request."""
-    form = ResumeEmailForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        # Same page whatever happened, so the answer never tells whether the address has a draft. Only ids
-        # go through the broker, never the address.
-        for pk in SecondOpinionRequest.objects.with_resume_email(form.cleaned_data["email"]).values_list(
-            "pk", flat=True
-        ):
-            notifications.send_resume_link_soon(pk)
-        return redirect(reverse("requests_app:link_sent"))
-    return render(request, "requests_app/request_link.html", {"form": form})
-
-
-def link_sent(request):
-    return render(request, "requests_app/link_sent.html", {"days": settings.RESUME_LINK_MAX_AGE_DAYS})

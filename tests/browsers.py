@@ -34,3 +34,37 @@ def playwright_session():
             yield playwright
         finally:
             connections.close_all()
+
+
+# Every Content-Security-Policy violation a watched page sees: the browser's own event (scripts, styles,
+# style="" attributes, connections) reported through a binding that survives navigation.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportPolicyViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} on ${document.location.pathname}` +
+      ` (${event.sourceFile || "page"}:${event.lineNumber})`,
+  );
+});
+"""
+
+
+class PolicyViolations:
+    """Browser contexts whose pages report CSP violations; ``assert_none()`` at the end of a test."""
+
+    def __init__(self):
+        self.seen = []
+
+    def new_context(self, browser, **options):
+        context = browser.new_context(**options)
+        context.expose_binding("reportPolicyViolation", lambda _source, text: self.seen.append(text))
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on("console", self._console_message)
+        return context
+
+    def _console_message(self, message):
+        # Chromium also logs refusals to the console; some (e.g. a refused worker) fire no event.
+        if "Content Security Policy" in message.text:
+            self.seen.append(message.text)
+
+    def assert_none(self):
+        assert not self.seen, "Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(self.seen))

@@ -18,7 +18,10 @@ def post_step(client, slug, data=None, action="continue", **extra):
 
 
 def fill_all_steps(client, draft, resume_email="maria.lopez@example.com"):
-    """Answer every step in order, accepting the resume-link offer after the first one."""
+    """Answer every step in order, accepting the resume-link offer after the child's step.
+
+    ``resume_email`` is the address given there when the draft has none of its own yet.
+    """
     for step in intake.steps_for(draft):
         response = post_step(client, step.slug)
         assert response.status_code == 302, (step.slug, response.content.decode()[:2000])

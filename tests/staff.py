@@ -1,6 +1,7 @@
 """Helpers for the staff-side tests: staff users in each group, submitted requests with documents and history."""
 
 import itertools
+import re
 import uuid
 from importlib import import_module
 
@@ -35,9 +36,10 @@ def staff_group(name):
     (which keeps permissions but not groups) has removed it."""
     group, created = Group.objects.get_or_create(name=name)
     if created:
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="requests_app", codename__in=GROUP_PERMISSIONS[name])
-        )
+        # 0003 names the model's default permissions as they were then; migration 0006 renamed them.
+        renamed = r"\1_secondopinionrequest"
+        codenames = [re.sub(r"^(add|change|delete|view)_request$", renamed, c) for c in GROUP_PERMISSIONS[name]]
+        group.permissions.set(Permission.objects.filter(content_type__app_label="requests_app", codename__in=codenames))
     return group
 
 

@@ -134,7 +134,8 @@ def test_local_download_streams_the_file_and_is_audited(client, coordinator, set
     response = client.get(url, REMOTE_ADDR="10.9.8.7")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.7\n"
-    assert 'filename="pathology.pdf"' in response["Content-Disposition"]
+    # A neutral name, never the family's (test_canonical_names.py); the detail page shows theirs.
+    assert f'filename="reports-{document.public_id.hex[:8]}.pdf"' in response["Content-Disposition"]
     entry = AuditLogEntry.objects.get(action=AuditLogEntry.Action.DOWNLOAD_DOCUMENT)
     assert (entry.user, entry.request, entry.document, entry.ip_address) == (
         coordinator,
@@ -155,7 +156,7 @@ def test_s3_download_redirects_to_a_presigned_link_valid_for_minutes(client, coo
     assert "X-Amz-Expires=120" in response.url and "X-Amz-Signature=" in response.url
     with urllib.request.urlopen(response.url) as fetched:  # noqa: S310 (the test S3 server)
         assert fetched.read() == b"\0" * 128 + b"DICM"
-        assert "CT001.dcm" in fetched.headers["Content-Disposition"]
+        assert f"scans-{document.public_id.hex[:8]}.dcm" in fetched.headers["Content-Disposition"]
     assert AuditLogEntry.objects.filter(action=AuditLogEntry.Action.DOWNLOAD_DOCUMENT, document=document).exists()
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from requests_app.models import AuditLogEntry, Status
 
-from .browsers import launch_chromium, playwright_session
+from .browsers import PolicyViolations, launch_chromium, playwright_session
 from .staff import COORDINATOR, PASSWORD, make_document, make_staff, make_submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,9 +29,10 @@ def test_coordinator_filters_opens_downloads_asks_for_records_and_family_sees_it
     document = make_document(urgent, "scans", name="CT_CHEST_001.dcm", size=len(SCAN_BYTES))
     s3_client.put_object(Bucket=s3_storage, Key=document.storage_key, Body=SCAN_BYTES)
 
+    watch = PolicyViolations()
     with playwright_session() as playwright:
         browser = launch_chromium(playwright)
-        staff = browser.new_context(accept_downloads=True)
+        staff = watch.new_context(browser, accept_downloads=True)
         page = staff.new_page()
         page.goto(f"{live_server.url}/staff/")
         page.get_by_label("Username").fill("cora.coordinator")
@@ -49,9 +50,12 @@ def test_coordinator_filters_opens_downloads_asks_for_records_and_family_sees_it
         with page.expect_download() as download_info:
             page.locator(f"[data-document='{document.public_id}'] [data-download]").click()
         download = download_info.value
-        assert download.suggested_filename == "CT_CHEST_001.dcm"
+        # The family's file name stays on the page, out of the link (it often holds the child's name).
+        expect(page.locator(f"[data-document='{document.public_id}']")).to_contain_text("CT_CHEST_001.dcm")
+        assert download.suggested_filename == f"scans-{document.public_id.hex[:8]}.dcm"
         assert Path(download.path()).read_bytes() == SCAN_BYTES
         assert "X-Amz-Signature=" in download.url  # straight from S3, through a presigned link
+        assert "CT_CHEST" not in download.url
 
         page.locator("[data-transition='request_records']").click()
         page.get_by_label("Biopsy slides").check()
@@ -61,9 +65,9 @@ def test_coordinator_filters_opens_downloads_asks_for_records_and_family_sees_it
         expect(page.locator("#history")).to_contain_text("Please send the biopsy slides")
 
         (email,) = [m for m in mail.outbox if urgent.reference in m.subject + m.body]
-        link = re.search(r"http://[^\s\"<>]+/resume/\?t=[\w-]+", email.body).group(0)
+        link = re.search(r"http://[^\s\"<>]+/resume/#t=[\w-]+", email.body).group(0)
 
-        family = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+        family = watch.new_context(browser, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
         family_page = family.new_page()
         family_page.goto(link)
         family_page.get_by_label("Child's date of birth").fill(urgent.child_birth_date.isoformat())
@@ -76,6 +80,7 @@ def test_coordinator_filters_opens_downloads_asks_for_records_and_family_sees_it
         expect(asked.locator("[data-upload-area][data-category='slides']")).to_be_visible()
         browser.close()
 
+    watch.assert_none()
     urgent.refresh_from_db()
     assert urgent.status == Status.AWAITING_RECORDS
     downloads = AuditLogEntry.objects.filter(action=AuditLogEntry.Action.DOWNLOAD_DOCUMENT, document=document)

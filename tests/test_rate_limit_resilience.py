@@ -37,7 +37,7 @@ def test_rate_limited_pages_answer_when_redis_is_down_and_the_outage_is_logged(r
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
         start = client.post("/request/start/", {"role": "guardian"})
-        resume = client.get("/resume/?t=not-a-real-token")
+        resume = client.post("/resume/", {"code": "not-a-real-token"})
         asked = client.post("/resume/request-link/", {"email": "nobody@example.com"})
     elapsed = time.monotonic() - started
 

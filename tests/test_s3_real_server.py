@@ -154,9 +154,11 @@ def test_staff_download_link_works_and_a_tampered_one_is_refused(family, rgw_sto
 
     fetched = requests.get(response.url, timeout=30)
     assert fetched.status_code == 200 and fetched.content == DATA
-    assert fetched.headers["Content-Disposition"] == 'attachment; filename="IM0007"'
+    neutral = f"scans-{stored.public_id.hex[:8]}.dcm"  # never the family's file name
+    assert fetched.headers["Content-Disposition"] == f"attachment; filename=\"{neutral}\"; filename*=UTF-8''{neutral}"
+    assert "IM0007" not in response.url
     assert requests.get(tamper_signature(response.url), timeout=30).status_code == 403
-    other_name = response.url.replace("IM0007", "IM0008")  # the filename is signed too
+    other_name = response.url.replace(neutral, "scans-00000000.dcm")  # the filename is signed too
     assert other_name != response.url and requests.get(other_name, timeout=30).status_code == 403
 
 

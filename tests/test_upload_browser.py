@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from requests_app import family_session
 from requests_app.models import Document, DocumentStatus
 
-from .browsers import launch_chromium, playwright_session
+from .browsers import PolicyViolations, launch_chromium, playwright_session
 from .factories import CompleteDraftFactory
 from .upload_client import store_records_locally
 from .upload_samples import MiB, dicom_bytes, pdf_bytes, zip_bytes
@@ -26,21 +26,21 @@ def _allow_sync_orm_under_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def browser_with_draft(playwright, live_server, draft):
+def browser_with_draft(playwright, live_server, draft, watch):
     browser = launch_chromium(playwright)
     session = SessionStore()
     family_session.attach_draft(session, draft, link_offered=True)
     session.save()
-    context = browser.new_context()
+    context = watch.new_context(browser)
     context.add_cookies(
         [{"name": django_settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
     )
     return browser, context
 
 
-def open_records_step(playwright, live_server, draft):
+def open_records_step(playwright, live_server, draft, watch):
     """The draft's records step in a fresh browser; the list fills with the URL of every PUT (part) sent."""
-    browser, context = browser_with_draft(playwright, live_server, draft)
+    browser, context = browser_with_draft(playwright, live_server, draft, watch)
     page = context.new_page()
     part_puts = []
     page.on("request", lambda r: part_puts.append(r.url) if r.method == "PUT" else None)
@@ -58,8 +58,9 @@ def test_family_uploads_a_30_mb_scan_in_parts_to_s3_and_sees_it_on_the_review_pa
     scan = tmp_path / "IM000001"
     scan.write_bytes(dicom_bytes(30 * MiB - 64 * 1024))  # just under 30 MiB: six 5 MiB parts
 
+    watch = PolicyViolations()
     with playwright_session() as playwright:
-        browser, page, part_puts = open_records_step(playwright, live_server, draft)
+        browser, page, part_puts = open_records_step(playwright, live_server, draft, watch)
         expect(page.get_by_role("heading", name="Medical records")).to_be_visible()
 
         starts = []
@@ -89,6 +90,7 @@ def test_family_uploads_a_30_mb_scan_in_parts_to_s3_and_sees_it_on_the_review_pa
         expect(records).to_contain_text("MR · 2024-03-02 · BRAIN W/WO CONTRAST")
         browser.close()
 
+    watch.assert_none()
     assert len(set(part_puts)) == 6 and all(url.startswith(s3_server) for url in part_puts)
     document = Document.objects.get()
     assert document.status == DocumentStatus.UPLOADED and document.stored_size == scan.stat().st_size
@@ -96,7 +98,7 @@ def test_family_uploads_a_30_mb_scan_in_parts_to_s3_and_sees_it_on_the_review_pa
 
 def stored_part_numbers(s3_client, bucket, document, wait_for):
     """The part numbers S3 holds, once it holds ``wait_for`` of them (parts still in flight may land late)."""
-    for _attempt in range(100):
+    for _attempt in range(300):
         parts = s3_client.list_parts(Bucket=bucket, Key=document.storage_key, UploadId=document.multipart_upload_id)
         numbers = [p["PartNumber"] for p in parts.get("Parts", [])]
         if len(numbers) >= wait_for:
@@ -115,8 +117,9 @@ def test_upload_cut_off_by_a_reload_continues_from_the_parts_already_stored(
     scan = tmp_path / "IM000002"
     scan.write_bytes(dicom_bytes(20 * MiB - 64 * 1024))  # four parts
 
+    watch = PolicyViolations()
     with playwright_session() as playwright:
-        browser, context = browser_with_draft(playwright, live_server, draft)
+        browser, context = browser_with_draft(playwright, live_server, draft, watch)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # "leave the page while uploading?"
         # The connection dies after two parts: parts 3 and 4 never reach storage.
@@ -141,6 +144,7 @@ def test_upload_cut_off_by_a_reload_continues_from_the_parts_already_stored(
         expect(page.locator(".upload-item [data-state]")).to_contain_text("Uploaded", timeout=60_000)
         browser.close()
 
+    watch.assert_none()
     parts_sent = sorted(int(re.search(r"partNumber=(\d+)", url).group(1)) for url in sent_after_reload)
     assert parts_sent == [3, 4]
     document.refresh_from_db()
@@ -154,8 +158,9 @@ def test_the_same_client_uploads_through_the_local_backends_part_urls(live_serve
     scan = tmp_path / "IM000003"
     scan.write_bytes(dicom_bytes(12 * MiB))
 
+    watch = PolicyViolations()
     with playwright_session() as playwright:
-        browser, page, part_puts = open_records_step(playwright, live_server, draft)
+        browser, page, part_puts = open_records_step(playwright, live_server, draft, watch)
         page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))
         expect(page.locator(".upload-item [data-state]")).to_contain_text("Uploaded", timeout=60_000)
 
@@ -171,6 +176,7 @@ def test_the_same_client_uploads_through_the_local_backends_part_urls(live_serve
         expect(refused).to_have_count(0)
         browser.close()
 
+    watch.assert_none()
     assert len(part_puts) == 4 and all("/local-parts/" in url for url in part_puts)  # 3 for the scan, 1 for the ZIP
     document = Document.objects.get(status=DocumentStatus.UPLOADED)
     assert (tmp_path / "m" / document.storage_key).read_bytes() == scan.read_bytes()

@@ -87,7 +87,8 @@ def test_links_for_the_browser_are_signed_for_the_public_endpoint_and_work_there
     assert download.startswith(public + "/")
     with urllib.request.urlopen(download) as response:
         assert response.read() == b"%PDF-1.7 hello"
-        assert response.headers["Content-Disposition"] == 'attachment; filename="report.pdf"'
+        expected = "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf"  # RFC 6266
+        assert response.headers["Content-Disposition"] == expected
 
     backend = uploads.get_backend()
     document = SimpleNamespace(storage_key="records/scan.dcm", multipart_upload_id=None)

@@ -115,7 +115,7 @@ def test_request_records_writes_what_was_asked_and_emails_the_family_a_link(djan
     )
     (email,) = mail.outbox
     assert email.to == [request_obj.contact_email]
-    assert "/resume/?t=" in email.body
+    assert "/resume/#t=" in email.body and "?t=" not in email.body
 
 
 def test_scheduler_may_schedule_but_not_start_review_or_decline():

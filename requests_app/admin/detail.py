@@ -3,6 +3,8 @@
 The page itself is RequestAdmin.change_view (Django's, read-only) with this context and detail.html.
 """
 
+import posixpath
+
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 from .. import family_timeline, intake, storage, uploads, workflow
 from ..models import AuditLogEntry, Document, DocumentStatus, ScanStatus
 from ..uploads import checks, content_types
+from ..uploads.policy import EXTENSIONS
 from . import audit
 from .forms import CATEGORY_LABELS, AssignForm, NoteForm
 
@@ -124,13 +127,25 @@ def _documents_url(obj):
     return reverse("admin:requests_app_secondopinionrequest_change", args=[obj.pk]) + "#documents"
 
 
+def download_filename(document):
+    """A neutral name for a record's download: category, the document's id and its type's extension.
+
+    Never the family's file name (it often holds the child's name): on S3 the download name is part of
+    the presigned URL, which browsers, proxies and logs keep. The detail page shows the original name.
+    """
+    extensions = EXTENSIONS.get(document.detected_type, [])
+    given = posixpath.splitext(document.original_name.lower())[1]
+    extension = given if given in extensions else (extensions[0] if extensions else "")
+    return f"{document.category.replace('_', '-')}-{document.public_id.hex[:8]}{extension}"
+
+
 def document_response(document):
     """S3: a redirect to a presigned URL that expires in minutes. Local files: streamed by Django.
 
     Either way an attachment of the type the server decided from the content, never rendered inline.
     """
     records = storage.records_storage()
-    filename = document.original_name.replace('"', "")
+    filename = download_filename(document)
     content_type = content_types.stored_content_type(document.detected_type)
     if storage.uses_s3():
         url = records.signed_download_url(document.storage_key, filename, DOWNLOAD_LINK_SECONDS, content_type)

@@ -22,6 +22,7 @@ from .choices import (
     YesNoUnsure,
 )
 from .documents import AVAILABILITY_FIELDS, OPENABLE_SCAN_STATES, Document, DocumentStatus, ScanStatus
+from .links import ResumeLink
 from .notifications import Notification
 from .request import SecondOpinionRequest, age_on, new_reference
 from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
@@ -47,6 +48,7 @@ __all__ = [
     "RecordsAvailability",
     "RecordsRequest",
     "Relationship",
+    "ResumeLink",
     "ReportType",
     "SecondOpinionRequest",
     "Sex",

@@ -12,6 +12,7 @@ class Notification(models.Model):
         RECORDS_REQUESTED = "records_requested", _("Family: records requested")
         STATUS_CHANGED = "status_changed", _("Family: status changed")
         RECORDS_UPLOADED = "records_uploaded", _("Coordinator: records uploaded")
+        RESUME_LINK = "resume_link", _("Family or physician: link to the request")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -55,9 +55,6 @@ class SecondOpinionRequestQuerySet(models.QuerySet):
     def submitted(self):
         return self.exclude(status=Status.DRAFT)
 
-    def with_resume_email(self, email):
-        return self.filter(models.Q(resume_email__iexact=email) | models.Q(guardian_email__iexact=email))
-
 
 class SecondOpinionRequest(models.Model):
     # --- identity and lifecycle -----------------------------------------------------
@@ -76,11 +73,9 @@ class SecondOpinionRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_requests"
     )
 
-    # --- resume link (requests_app/tokens.py): only the token's hash is stored -----
+    # --- resume links are ResumeLink rows (requests_app/tokens.py) ------------------
+    # An address chosen for links before they went only to the draft's own address; kept for those drafts.
     resume_email = models.EmailField(_("email for the resume link"), blank=True)
-    resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    resume_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
-    resume_failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     # --- referring physician (only when a physician submits) ------------------------
     physician_name = models.CharField(_("physician's name"), max_length=200, blank=True)

@@ -1,7 +1,7 @@
 """What is sent to whom: ``outbox`` (rows, queueing, delivery, retries), ``emails`` (each email and
 its rendering) and ``webhook`` (the signed event). Callers use the names re-exported here."""
 
-from .emails import family_language, send_resume_link
+from .emails import family_language
 from .outbox import (
     RETRYABLE_ERRORS,
     deliver,
@@ -10,21 +10,22 @@ from .outbox import (
     queue_submission_notifications,
     requeue_pending,
     retry_failed,
-    send_resume_link_soon,
 )
+from .resume_links import delivery_state, latest_link_email, queue_resume_link
 from .webhook import WebhookRefused, sign_webhook_body
 
 __all__ = [
     "RETRYABLE_ERRORS",
     "WebhookRefused",
     "deliver",
+    "delivery_state",
     "family_language",
+    "latest_link_email",
     "queue_family_notification",
+    "queue_resume_link",
     "queue_staff_notification",
     "queue_submission_notifications",
     "requeue_pending",
     "retry_failed",
-    "send_resume_link",
-    "send_resume_link_soon",
     "sign_webhook_body",
 ]

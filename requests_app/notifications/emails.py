@@ -24,6 +24,8 @@ PHYSICIAN = {"audience": "physician"}
 
 def email_for(notification):
     """(template, context, language) of the email a row sends."""
+    if notification.kind in _LINK_BUILDERS:
+        return _LINK_BUILDERS[notification.kind](notification)
     build = _BUILDERS.get(notification.kind)
     if build is None:
         raise ValueError(f"unknown notification kind {notification.kind}")
@@ -50,16 +52,29 @@ def _confirmation(request_obj, extra):
     return "confirmation", {"req": request_obj, "follow_url": follow_url}, _audience_language(request_obj, extra)
 
 
-def _records_requested(request_obj, extra):
-    # A fresh link to the family's request, issued here so the token never passes the broker or the row.
+def _records_requested(notification):
+    # A fresh link to the family's request; the token never passes the broker or the row.
+    from .resume_links import link_of
+
+    request_obj, extra = notification.request, notification.context or {}
     context = {
         "req": request_obj,
-        "link": resume_link(tokens.make_token(request_obj)),
+        "link": resume_link(tokens.token_for(link_of(notification))),
         "days": settings.RESUME_LINK_MAX_AGE_DAYS,
         "categories": category_labels(extra.get("categories", [])),
         "message": extra.get("message", ""),
     }
     return "records_requested", context, _audience_language(request_obj, extra)
+
+
+def _resume_link(notification):
+    from .resume_links import link_of
+
+    link = link_of(notification)
+    physician = link.audience == tokens.Audience.PHYSICIAN
+    context = {"link": resume_link(tokens.token_for(link)), "days": settings.RESUME_LINK_MAX_AGE_DAYS}
+    context["physician"] = physician
+    return "resume_link", context, "en" if physician else family_language(notification.request)
 
 
 def _status_changed(request_obj, extra):
@@ -75,9 +90,10 @@ _BUILDERS = {
     Kind.SCHEDULING_TEAM: _scheduling_team,
     Kind.RECORDS_UPLOADED: _records_uploaded,
     Kind.SUBMISSION_CONFIRMATION: _confirmation,
-    Kind.RECORDS_REQUESTED: _records_requested,
     Kind.STATUS_CHANGED: _status_changed,
 }
+# Rows that email a resume link: built from the row itself, which the link belongs to.
+_LINK_BUILDERS = {Kind.RECORDS_REQUESTED: _records_requested, Kind.RESUME_LINK: _resume_link}
 
 
 def _audience_language(request_obj, extra):
@@ -94,16 +110,16 @@ def send_notification_email(notification):
     """Send the email an outbox row stands for."""
     template, context, language = email_for(notification)
     send_email(template, context, notification.recipients, language=language, message_id=message_id(notification))
+    if notification.kind in _LINK_BUILDERS:
+        # Accepted by the mail server: only now do the older links stop working (in delivery's transaction).
+        from .resume_links import link_of
 
-
-def send_resume_link(draft, token):
-    """Email the family a link to their saved request (the token appears only in this email)."""
-    context = {"link": resume_link(token), "days": settings.RESUME_LINK_MAX_AGE_DAYS, "req": draft}
-    send_email("resume_link", context, [draft.contact_email], language=family_language(draft))
+        tokens.link_delivered(link_of(notification))
 
 
 def resume_link(token):
-    return f"{settings.SITE_URL}{reverse('requests_app:resume')}?t={token}"
+    """The emailed link: the token sits in the fragment, which browsers never send, so no server logs it."""
+    return f"{settings.SITE_URL}{reverse('requests_app:resume')}#t={token}"
 
 
 def send_email(template, context, recipients, language="en", message_id=None):

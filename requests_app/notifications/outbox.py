@@ -157,26 +157,6 @@ def enqueue(notification_ids):
     return len(notification_ids)
 
 
-def send_resume_link_soon(request_id):
-    """Queue the resume-link email; if the broker is unreachable, send it here so the family still gets it.
-
-    Resume links have no outbox row (a fresh token is issued when the task runs), so the fallback is to
-    send from the web process. Returns False only when even that failed, for the view to say so.
-    """
-    from .. import tasks  # tasks imports this package
-
-    exc = _publish(tasks.send_resume_link, (request_id,))
-    if exc is None:
-        return True
-    logger.warning("could not queue a resume link (%s); sending from the web process", type(exc).__name__)
-    try:
-        tasks.send_resume_link.apply((request_id,), throw=True)
-        return True
-    except Exception as exc:
-        logger.error("could not send a resume link (%s)", type(exc).__name__)
-        return False
-
-
 def _doubled(seconds, attempts):
     return timedelta(seconds=seconds * 2 ** min(attempts, MAX_BACKOFF_DOUBLINGS))
 

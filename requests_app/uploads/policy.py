@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..models import DocumentCategory
+from ..validators import hidden_characters
 from . import sniffing
 from .errors import UploadRefused
 
@@ -103,6 +104,21 @@ def check_declared_file(category, name, size):
     if not declared_type_acceptable(category, name):
         raise UploadRefused(
             _("We cannot accept this type of file here. %(accepted)s") % {"accepted": describe_accepted(category)}
+        )
+
+
+def check_file_names(name, relative_path=""):
+    """Refuse a file name or folder path with NUL, control or text-direction characters, before anything is stored.
+
+    Such names cannot be stored (PostgreSQL refuses NUL), break download headers (CR/LF) or disguise
+    a file's type (U+202E shows "scan\u202egpj.exe" as "scanexe.jpg").
+    """
+    if hidden_characters(name) or hidden_characters(relative_path):
+        raise UploadRefused(
+            _(
+                "This file's name contains a hidden character (such as a line break or a text-direction "
+                "character) that we cannot accept. Please rename the file and choose it again."
+            )
         )
 
 

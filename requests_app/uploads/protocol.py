@@ -16,7 +16,7 @@ import base64
 import logging
 import posixpath
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from .. import workflow
 from ..models import Document, DocumentCategory, DocumentStatus, ReportType, SecondOpinionRequest, Status
+from ..validators import hidden_characters
 from . import checks, content_types, sniffing
 from .backends import get_backend
 from .errors import UploadRefused
@@ -33,6 +34,7 @@ from .policy import (
     MiB,
     accepted_types,
     check_declared_file,
+    check_file_names,
     check_request_room,
     choose_part_size,
     describe_accepted,
@@ -64,6 +66,9 @@ def new_object_key(request_obj):
 
 def start_upload(owner, spec: StartRequest):
     """Create the pending document and its multipart upload; refuse types and sizes the category does not take."""
+    check_file_names(spec.name or "", spec.relative_path or "")
+    if hidden_characters(spec.content_type or ""):
+        spec = replace(spec, content_type="")  # only the browser's hint (the type is sniffed); never stored
     name = posixpath.basename((spec.name or "").replace("\\", "/")).strip()[:255] or "file"
     check_declared_file(spec.category, name, spec.size)
     report_type = spec.report_type if spec.report_type in ReportType.values else ""

@@ -23,7 +23,7 @@ export const overall = {
     wrapper.innerHTML = `
       <p class="small mb-1" data-overall-text></p>
       <div class="progress" role="progressbar" aria-label="All files" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
-        <div class="progress-bar" style="width: 0%"></div>
+        <div class="progress-bar step-progress-0"></div>
       </div>`;
     firstArea.closest("form, main, body").prepend(wrapper);
     this.element = wrapper;
@@ -90,7 +90,7 @@ export class UploadRow {
         </div>
       </div>
       <div class="progress mt-1" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
-        <div class="progress-bar" style="width: 0%"></div>
+        <div class="progress-bar step-progress-0"></div>
       </div>
       <p class="small mb-0 mt-1" data-state></p>`;
     row.querySelector("[data-name]").textContent = this.name;
