@@ -277,7 +277,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "requeue-pending-notifications": {
         "task": "requests_app.tasks.requeue_pending_notifications",
-        "schedule": env.float("NOTIFICATION_REQUEUE_EVERY_S", default=30.0),
+        "schedule": env.float("NOTIFICATION_REQUEUE_EVERY_S", default=20.0),
     },
     "rescan-pending-documents": {
         "task": "requests_app.uploads.tasks.rescan_pending_documents",
@@ -290,14 +290,19 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Notification outbox (requests_app/notifications.py): rows still pending this long are queued again.
 NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=60)
-# Attempts per row (across retries and re-queues) before it is marked failed; backoff between retries.
-NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+# Retries (requests_app/notifications/retries.py) are time-based: a failed row is tried again after a
+# backoff doubling from BACKOFF_S up to BACKOFF_MAX_S, kept below NOTIFICATION_REQUEUE_EVERY_S so every
+# beat tick retries it and it goes out within one re-queue period of the server's return; it is reported
+# to ADMINS once after ALERT_AFTER_MINUTES, and marked failed only GIVE_UP_AFTER_HOURS after its first
+# failed attempt.
 NOTIFICATION_RETRY_BACKOFF_S = env.int("NOTIFICATION_RETRY_BACKOFF_S", default=5)
-NOTIFICATION_RETRY_BACKOFF_MAX_S = env.int("NOTIFICATION_RETRY_BACKOFF_MAX_S", default=600)
+NOTIFICATION_RETRY_BACKOFF_MAX_S = env.int("NOTIFICATION_RETRY_BACKOFF_MAX_S", default=15)
+NOTIFICATION_GIVE_UP_AFTER_HOURS = env.float("NOTIFICATION_GIVE_UP_AFTER_HOURS", default=24.0)
+NOTIFICATION_ALERT_AFTER_MINUTES = env.int("NOTIFICATION_ALERT_AFTER_MINUTES", default=60)
 NOTIFICATION_WEBHOOK_TIMEOUT = env.float("NOTIFICATION_WEBHOOK_TIMEOUT", default=10.0)
-# Publishing after commit: retry briefly, then leave the row to the re-queue (a broker outage must not
-# hold up or fail a family's submission).
-NOTIFICATION_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Publishing after commit is one attempt, in a background thread the request waits on for at most this
+# long: a broker that is down or hangs costs a submit no more, and the re-queue delivers the row.
+NOTIFICATION_PUBLISH_TIMEOUT_S = env.float("NOTIFICATION_PUBLISH_TIMEOUT_S", default=1.0)
 # A broker that hangs without closing the connection must not hang a publish (kombu waits forever by default).
 CELERY_BROKER_TRANSPORT_OPTIONS.update(
     socket_timeout=2.0,
@@ -385,5 +390,19 @@ UPLOAD_ZIP_MAX_ENTRIES = env.int("UPLOAD_ZIP_MAX_ENTRIES", default=100_000)
 UPLOAD_DICOM_HEADER_BYTES = env.int("UPLOAD_DICOM_HEADER_BYTES", default=256 * 1024)
 # Multipart uploads no document owns are aborted once this old (a start may still be committing).
 UPLOAD_ORPHAN_GRACE_HOURS = env.int("UPLOAD_ORPHAN_GRACE_HOURS", default=24)
+# The bucket's lifecycle rule (manage.py configure_bucket) aborts unfinished multipart uploads this old:
+# derived from the drafts' lifetime so an upload outlives its draft (system check requests_app.E002).
+UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS = env.int("UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS", default=ABANDONED_DRAFT_DAYS + 1)
 # Optional override of the file types each category accepts, e.g. {"reports": ["pdf", "jpeg"]}.
 UPLOAD_ACCEPTED_TYPES = env.json("UPLOAD_ACCEPTED_TYPES", default={})
+
+# --- Staff previews, queue dashboard, FHIR (requests_app/series_previews.py, admin/dashboard.py) ---------
+# Seconds after a DICOM or slide upload completes before its request's previews are rendered (a CD is many files).
+PREVIEW_DELAY_SECONDS = env.int("PREVIEW_DELAY_SECONDS", default=30)
+# Previews never read a quarantined file; with this on, only files scanned "clean" (not released or unscanned).
+PREVIEW_REQUIRES_CLEAN_SCAN = env.bool("PREVIEW_REQUIRES_CLEAN_SCAN", default=False)
+# Business days from submission to scheduled before a request shows as overdue on the dashboard.
+INTAKE_TARGET_BUSINESS_DAYS = env.int("INTAKE_TARGET_BUSINESS_DAYS", default=5)
+# Optional: each submitted request is POSTed as a FHIR transaction bundle to this base URL (the outbox's "fhir" kind).
+FHIR_ENDPOINT_URL = env.str("FHIR_ENDPOINT_URL", default="")
+FHIR_BEARER_TOKEN = env.str("FHIR_BEARER_TOKEN", default="")

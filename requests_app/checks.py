@@ -21,13 +21,30 @@ def upload_part_size(app_configs, **kwargs):
 
 
 @register()
+def multipart_lifetime_outlives_drafts(app_configs, **kwargs):
+    """The bucket's lifecycle rule must not abort a draft's unfinished upload while the draft still lives."""
+    abort_days, draft_days = settings.UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS, settings.ABANDONED_DRAFT_DAYS
+    if abort_days <= draft_days:
+        return [
+            Error(
+                f"UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS is {abort_days}, but drafts (and their unfinished uploads) live "
+                f"ABANDONED_DRAFT_DAYS = {draft_days} days: storage would abort uploads families can still resume.",
+                hint="Leave UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS unset (it is ABANDONED_DRAFT_DAYS + 1), then run "
+                "manage.py configure_bucket.",
+                id="requests_app.E002",
+            )
+        ]
+    return []
+
+
+@register()
 def malware_scanner_address(app_configs, **kwargs):
     if settings.MALWARE_SCANNING and not settings.CLAMD_ADDRESS:
         return [
             Error(
                 "MALWARE_SCANNING is on but CLAMD_ADDRESS is not set: every upload would stay quarantined.",
                 hint="Set CLAMD_ADDRESS to clamd's socket path or host:port, or turn MALWARE_SCANNING off.",
-                id="requests_app.E002",
+                id="requests_app.E003",
             )
         ]
     return []

@@ -9,7 +9,7 @@ from datetime import date
 
 from django import forms as django_forms
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
@@ -216,7 +216,7 @@ def display_value(draft, name, form_field):
     if hasattr(value, "as_international"):
         return value.as_international
     if isinstance(value, date):
-        return value.strftime("%B %-d, %Y")
+        return formats.date_format(value, "DATE_FORMAT")  # in the page's language, not strftime's English
     return str(choices.get(value, value))
 
 

@@ -72,7 +72,11 @@ def parts(request, public_id):
     """
     document = _owned_or_404(request, public_id)
     if request.method == "GET":
-        return JsonResponse({**uploads.document_summary(document), "stored": uploads.stored_parts(document)})
+        try:
+            stored = uploads.stored_parts(document)
+        except uploads.UploadGone as gone:
+            return _gone(gone)
+        return JsonResponse({**uploads.document_summary(document), "stored": stored})
     body = _json_body(request)
     numbers = body.get("parts") or []
     if not isinstance(numbers, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
@@ -88,11 +92,18 @@ def parts(request, public_id):
     return JsonResponse({"urls": {str(n): url for n, url in urls.items()}})
 
 
+def _gone(gone):
+    """Storage aborted the upload: the client forgets it and starts the same file over."""
+    return JsonResponse({"status": "gone", "error": gone.message}, status=gone.status)
+
+
 @require_POST
 def complete(request, public_id):
     document = _owned_or_404(request, public_id)
     try:
         document = uploads.complete_upload(document.pk)
+    except uploads.UploadGone as gone:
+        return _gone(gone)
     except uploads.UploadRefused as refusal:
         return _refused(refusal)
     return JsonResponse(uploads.document_summary(document))

@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.fixtures.celery_worker",
     "tests.fixtures.rgw",
     "tests.fixtures.clamd",
+    "tests.fixtures.fhir_endpoint",
 ]
 
 

@@ -69,7 +69,7 @@ def test_wrong_birth_date_is_refused_and_repeated_failures_close_the_link(client
 def test_a_tampered_or_unknown_code_gets_a_plain_answer_never_an_error(client, code):
     links.issue(CompleteDraftFactory())
     response = links.open_link(client, code)
-    assert response.status_code in (200, 404)
+    assert response.status_code in (200, 400, 404)  # 400: a NUL is refused before any view (input_guard)
     assert family_session.resume_candidate_id(client.session) is None
     assert client.get("/resume/confirm/").status_code == 404
 

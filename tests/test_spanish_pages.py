@@ -1,13 +1,15 @@
 """Spanish family pages: the language switch, every page of the intake and after it, Django's own
 messages, the choice remembered on the draft (and in a new browser that resumes), staff in English."""
 
+import datetime
 import re
 
 import pytest
 from django.test import Client
 from django.utils import translation
+from django.utils.functional import Promise
 
-from requests_app import intake, tokens
+from requests_app import archives, intake, tokens
 from requests_app.models import SecondOpinionRequest
 
 from . import answers, flow, links, po_catalog
@@ -118,6 +120,22 @@ def test_not_found_and_rate_limited_pages_are_spanish(client, settings):
     response = client.post("/request/start/", {"role": "guardian"})
     assert response.status_code == 429
     assert_spanish_page(response, "Please wait a moment")
+
+
+def test_the_review_page_shows_dates_in_spanish_for_a_spanish_draft(client):
+    draft = CompleteDraftFactory(child_birth_date=datetime.date(2018, 3, 5), preferred_language="es")
+    open_draft(client, draft)
+    choose_spanish(client, "/request/review/")
+    page = client.get("/request/review/").content.decode()
+    assert "5 de marzo de 2018" in page
+    assert "March" not in page
+
+
+@pytest.mark.parametrize("reason", [name for name in dir(archives) if isinstance(getattr(archives, name), Promise)])
+def test_every_zip_refusal_reason_is_spanish_at_run_time(reason):
+    with translation.override("en"):  # the runtime English text, which its extracted msgid must equal
+        english = str(getattr(archives, reason))
+    spanish(english)
 
 
 def test_the_choice_is_stored_on_the_draft_and_a_new_browser_that_resumes_opens_in_spanish(client):

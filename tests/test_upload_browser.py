@@ -131,7 +131,9 @@ def test_upload_cut_off_by_a_reload_continues_from_the_parts_already_stored(
         page.locator("[data-category='scans'] [data-file-input]").set_input_files(str(scan))
         expect(page.locator(".upload-item [data-state]")).to_contain_text("Connection problem", timeout=30_000)
         document = Document.objects.get()
-        assert stored_part_numbers(s3_client, s3_storage, document, wait_for=2) == [1, 2]
+        # Parts 1 and 2 were sent; on a loaded machine the client may give up on part 2 before it lands.
+        stored_before = stored_part_numbers(s3_client, s3_storage, document, wait_for=2)
+        assert stored_before and set(stored_before) <= {1, 2}
 
         page.reload()
         expect(page.locator(".upload-item [data-state]")).to_contain_text("Choose the same file again")
@@ -146,7 +148,7 @@ def test_upload_cut_off_by_a_reload_continues_from_the_parts_already_stored(
 
     watch.assert_none()
     parts_sent = sorted(int(re.search(r"partNumber=(\d+)", url).group(1)) for url in sent_after_reload)
-    assert parts_sent == [3, 4]
+    assert parts_sent == sorted({1, 2, 3, 4} - set(stored_before))  # only what storage did not hold
     document.refresh_from_db()
     assert document.status == DocumentStatus.UPLOADED and Document.objects.count() == 1
 

@@ -11,7 +11,6 @@ import pytest
 from django.core.files.storage import storages
 from django.test import Client
 
-from requests_app import uploads
 from requests_app.models import Document, DocumentStatus
 
 from .factories import CompleteDraftFactory
@@ -193,17 +192,6 @@ def test_dicom_files_named_by_uid_or_without_extension_are_accepted_for_scans(ba
     for name in ["1.2.840.113619.2.55.3.604688119", "IM000001", "DICOMDIR"]:
         assert uploader.upload(name, dicom_bytes(4096)).json()["status"] == "uploaded", name
     assert uploader.start("report.pdf", pdf_bytes(), category="slides").status_code == 400
-
-
-def test_completing_an_upload_storage_already_aborted_says_it_expired(backend, draft_client):
-    client, _draft = draft_client
-    uploader = Uploader(client)
-    document = uploader.start("scan.dcm", dicom_bytes()).json()
-    stored = Document.objects.get(public_id=document["id"])
-    uploads.get_backend().abort(stored.storage_key, stored.multipart_upload_id)  # the bucket's lifecycle rule
-
-    completed = uploader.complete(document).json()
-    assert completed["status"] == "rejected" and "expired" in completed["rejection_reason"]
 
 
 def test_a_rejected_file_stays_listed_with_its_reason_after_a_reload_until_removed(backend, draft_client):

@@ -172,6 +172,6 @@ def test_scanning_on_without_a_clamd_address_fails_the_system_check(settings):
     from requests_app.checks import malware_scanner_address
 
     settings.MALWARE_SCANNING, settings.CLAMD_ADDRESS = True, ""
-    assert [error.id for error in malware_scanner_address(None)] == ["requests_app.E002"]
+    assert [error.id for error in malware_scanner_address(None)] == ["requests_app.E003"]
     settings.CLAMD_ADDRESS = "/run/clamav/clamd.ctl"
     assert malware_scanner_address(None) == []

@@ -64,7 +64,7 @@ def test_configure_bucket_sets_cors_for_the_site_encryption_and_multipart_abort(
     rule = s3_client.get_bucket_encryption(Bucket=s3)["ServerSideEncryptionConfiguration"]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
     lifecycle = s3_client.get_bucket_lifecycle_configuration(Bucket=s3)["Rules"][0]
-    assert lifecycle["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 7
+    assert lifecycle["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 31  # ABANDONED_DRAFT_DAYS + 1
 
 
 def test_an_unknown_encryption_setting_is_refused_rather_than_storing_unencrypted(s3, settings):

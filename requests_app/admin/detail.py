@@ -19,7 +19,7 @@ from .. import family_timeline, intake, storage, uploads, workflow
 from ..models import AuditLogEntry, Document, DocumentStatus, ScanStatus
 from ..uploads import checks, content_types
 from ..uploads.policy import EXTENSIONS
-from . import audit
+from . import audit, fhir_export, previews, slides
 from .forms import CATEGORY_LABELS, AssignForm, NoteForm
 
 #: How long a staff member's document download link (a presigned S3 URL) works: long enough to start it.
@@ -28,20 +28,17 @@ DOWNLOAD_LINK_SECONDS = 120
 RELEASABLE_SCAN_STATES = (ScanStatus.TOO_LARGE, ScanStatus.UNSCANNED)
 
 
-def document_rows(obj):
-    """The request's documents (removed ones aside) as the detail page lists them."""
-    return [
-        {
-            "document": d,
-            "category": CATEGORY_LABELS.get(d.category, d.category),
-            "size": uploads.human_size(d.stored_size or d.declared_size),
-            "type": d.detected_type or d.declared_content_type,
-            "summary": uploads.describe_document(d),
-            "scan": uploads.scan_label(d),
-            "may_release": d.status == DocumentStatus.UPLOADED and d.scan_status in RELEASABLE_SCAN_STATES,
-        }
-        for d in obj.documents.shown().order_by("category", "created_at")
-    ]
+def document_row(d):
+    """One document as the detail page lists it."""
+    return {
+        "document": d,
+        "category": CATEGORY_LABELS.get(d.category, d.category),
+        "size": uploads.human_size(d.stored_size or d.declared_size),
+        "type": d.detected_type or d.declared_content_type,
+        "summary": uploads.describe_document(d),
+        "scan": uploads.scan_label(d),
+        "may_release": d.status == DocumentStatus.UPLOADED and d.scan_status in RELEASABLE_SCAN_STATES,
+    }
 
 
 def records_request_rows(obj):
@@ -61,7 +58,9 @@ def detail_context(model_admin, request, obj):
         "subtitle": None,
         "req": obj,
         "sections": intake.review_sections(obj),
-        "documents": document_rows(obj),
+        **previews.records_context(obj, list(obj.documents.shown().order_by("category", "created_at")), document_row),
+        **slides.slides_context(model_admin, request, obj),
+        "can_export_fhir": fhir_export.may_export_fhir(model_admin, request, obj),
         "can_download": model_admin.has_document_permission(request, obj),
         "history": obj.status_changes.select_related("changed_by"),
         "notes": obj.notes.select_related("author"),

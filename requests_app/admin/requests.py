@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import CLOSED_STATUSES, AuditLogEntry, SecondOpinionRequest, Urgency
-from . import audit, detail, queries
+from . import audit, dashboard, detail, fhir_export, previews, queries, slides
 from .actions import WorkflowActionsMixin
 from .filters import AssignedToFilter, MissingRecordsFilter, StatusFilter
 
@@ -122,8 +122,23 @@ class RequestAdmin(WorkflowActionsMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.add_note_view),
                 name="requests_app_secondopinionrequest_add_note",
             ),
+            path(
+                "<path:object_id>/previews/<int:preview_id>/",
+                self.admin_site.admin_view(self.preview_view),
+                name="requests_app_secondopinionrequest_preview",
+            ),
+            path(
+                "<path:object_id>/fhir/",
+                self.admin_site.admin_view(self.fhir_view),
+                name="requests_app_secondopinionrequest_fhir",
+            ),
+            path(
+                "<path:object_id>/slides-received/",
+                self.admin_site.admin_view(self.slides_received_view),
+                name="requests_app_secondopinionrequest_slides_received",
+            ),
         ]
-        return own + super().get_urls()
+        return dashboard.urls(self) + own + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Django's read-only change view, audited, with the detail page's own context.
@@ -141,3 +156,12 @@ class RequestAdmin(WorkflowActionsMixin, admin.ModelAdmin):
 
     def add_note_view(self, request, object_id):
         return detail.add_note_view(request, self, object_id)
+
+    def preview_view(self, request, object_id, preview_id):
+        return previews.preview_view(self, request, object_id, preview_id)
+
+    def fhir_view(self, request, object_id):
+        return fhir_export.fhir_view(self, request, object_id)
+
+    def slides_received_view(self, request, object_id):
+        return slides.mark_received_view(request, self, object_id)

@@ -24,6 +24,7 @@ from .choices import (
 from .documents import AVAILABILITY_FIELDS, OPENABLE_SCAN_STATES, Document, DocumentStatus, ScanStatus
 from .links import ResumeLink
 from .notifications import Notification
+from .previews import SeriesPreview, SlidesReceipt
 from .request import SecondOpinionRequest, age_on, new_reference
 from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
 
@@ -51,7 +52,9 @@ __all__ = [
     "ResumeLink",
     "ReportType",
     "SecondOpinionRequest",
+    "SeriesPreview",
     "Sex",
+    "SlidesReceipt",
     "Status",
     "StatusChange",
     "SubmitterRole",

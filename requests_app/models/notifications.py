@@ -13,6 +13,7 @@ class Notification(models.Model):
         STATUS_CHANGED = "status_changed", _("Family: status changed")
         RECORDS_UPLOADED = "records_uploaded", _("Coordinator: records uploaded")
         RESUME_LINK = "resume_link", _("Family or physician: link to the request")
+        FHIR = "fhir", _("FHIR server: transaction bundle")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -31,6 +32,10 @@ class Notification(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Retries are time-based (notifications/retries.py): the row fails a day after its first failed attempt.
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    admins_alerted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -68,6 +68,10 @@ class AuditLogEntry(models.Model):
         DOWNLOAD_DOCUMENT = "download_document", _("Downloaded document")
         RELEASE_DOCUMENT = "release_document", _("Released a document that could not be scanned")
         EXPORT = "export", _("Exported requests")
+        VIEW_PREVIEW = "view_preview", _("Viewed a preview")
+        EXPORT_FHIR = "export_fhir", _("Exported FHIR bundle")
+        VIEW_DASHBOARD = "view_dashboard", _("Viewed the queue dashboard")
+        SLIDES_RECEIVED = "slides_received", _("Marked slides received")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=24, choices=Action.choices)

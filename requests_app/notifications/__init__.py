@@ -1,4 +1,5 @@
-"""What is sent to whom: ``outbox`` (rows, queueing, delivery, retries), ``emails`` (each email and
+"""What is sent to whom: ``outbox`` (rows, queueing, delivery), ``publishing``
+(handing rows to the broker), ``retries`` (backoff, giving up, admin alerts), ``emails`` (each email and
 its rendering) and ``webhook`` (the signed event). Callers use the names re-exported here."""
 
 from .emails import family_language
@@ -8,15 +9,16 @@ from .outbox import (
     queue_family_notification,
     queue_staff_notification,
     queue_submission_notifications,
-    requeue_pending,
     retry_failed,
 )
 from .resume_links import delivery_state, latest_link_email, queue_resume_link
+from .retries import alert_admins, requeue_pending
 from .webhook import WebhookRefused, sign_webhook_body
 
 __all__ = [
     "RETRYABLE_ERRORS",
     "WebhookRefused",
+    "alert_admins",
     "deliver",
     "delivery_state",
     "family_language",

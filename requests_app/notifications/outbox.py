@@ -9,16 +9,19 @@ import json
 import logging
 import smtplib
 import urllib.error
-from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import Notification
+from . import retries
 from .emails import PHYSICIAN, send_notification_email
+from .fhir_push import send_fhir_bundle
+from .publishing import enqueue_after_commit
 from .webhook import WebhookRefused, send_webhook
 
 logger = logging.getLogger(__name__)
@@ -26,7 +29,7 @@ logger = logging.getLogger(__name__)
 Kind = Notification.Kind
 FAMILY_KINDS = frozenset({Kind.RECORDS_REQUESTED, Kind.STATUS_CHANGED})
 STAFF_KINDS = frozenset({Kind.RECORDS_UPLOADED})
-MAX_BACKOFF_DOUBLINGS = 12  # the re-queue's wait stops growing after this many failed attempts
+ENDPOINT_KINDS = frozenset({Kind.WEBHOOK, Kind.FHIR})  # sent to a configured URL, not to addresses
 
 # Failures worth another attempt: the mail server or the webhook endpoint is down, slow or says "later".
 RETRYABLE_ERRORS = (smtplib.SMTPException, OSError, WebhookRefused, TimeoutError, SoftTimeLimitExceeded)
@@ -51,7 +54,9 @@ def queue_submission_notifications(request_obj):
     )
     if settings.NOTIFICATION_WEBHOOK_URL:
         rows.append(Notification(request=request_obj, kind=Kind.WEBHOOK, recipients=[]))
-    created = Notification.objects.bulk_create([row for row in rows if row.recipients or row.kind == Kind.WEBHOOK])
+    if settings.FHIR_ENDPOINT_URL:
+        rows.append(Notification(request=request_obj, kind=Kind.FHIR, recipients=[]))
+    created = Notification.objects.bulk_create([row for row in rows if row.recipients or row.kind in ENDPOINT_KINDS])
     enqueue_after_commit([n.pk for n in created])
     return created
 
@@ -121,74 +126,18 @@ def _unique(addresses):
 # --- queueing delivery tasks ------------------------------------------------------------------
 
 
-def _publish(task, args):
-    """Publish with the short retry policy (a web request never waits on a broker outage).
-
-    Returns None once queued, or the exception when the broker is unreachable.
-    """
-    try:
-        task.apply_async(args, retry=True, retry_policy=settings.NOTIFICATION_PUBLISH_RETRY_POLICY)
-    except Exception as exc:  # kombu raises several types for "broker unreachable"
-        return exc
-    return None
-
-
-def enqueue_after_commit(notification_ids):
-    """Queue delivery once the rows are committed; a broker outage never fails the caller's request."""
-    transaction.on_commit(lambda: enqueue(notification_ids))
-
-
-def enqueue(notification_ids):
-    """Publish one delivery task per row; if the broker is unreachable, leave the rows to the periodic re-queue.
-
-    The rows are safe in the database either way.
-    """
-    from .. import tasks  # tasks imports this package
-
-    for position, pk in enumerate(notification_ids):
-        exc = _publish(tasks.deliver_notification, (pk,))
-        if exc is not None:
-            logger.warning(
-                "could not queue %d notification(s) (%s); the periodic re-queue will deliver them",
-                len(notification_ids) - position,
-                type(exc).__name__,
-            )
-            return position
-    return len(notification_ids)
-
-
-def _doubled(seconds, attempts):
-    return timedelta(seconds=seconds * 2 ** min(attempts, MAX_BACKOFF_DOUBLINGS))
-
-
-def requeue_pending(now=None, limit=500):
-    """Queue delivery again for rows still pending after ``NOTIFICATION_REQUEUE_AFTER_SECONDS``.
-
-    Covers a broker that was down at submit time and a worker that died mid-send. A row that already
-    failed some attempts waits longer (the delay doubles per attempt) so it is not raced against the
-    task's own backoff. Sending twice is impossible either way: delivery locks the row.
-    """
-    now = now or timezone.now()
-    base = settings.NOTIFICATION_REQUEUE_AFTER_SECONDS
-    waited_long_enough = Q(attempts__gte=MAX_BACKOFF_DOUBLINGS, created_at__lte=now - _doubled(base, 99))
-    for attempts in range(MAX_BACKOFF_DOUBLINGS):
-        waited_long_enough |= Q(attempts=attempts, created_at__lte=now - _doubled(base, attempts))
-    due = list(
-        Notification.objects.filter(waited_long_enough, state=Notification.State.PENDING)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if due:
-        queued = enqueue(due)
-        logger.info("re-queued %d of %d pending notification(s)", queued, len(due))
-    return due
-
-
 def retry_failed(queryset=None):
     """Give failed rows a fresh set of attempts and queue them (after the cause, e.g. a mail outage, is fixed)."""
     rows = (queryset if queryset is not None else Notification.objects.all()).filter(state=Notification.State.FAILED)
     ids = list(rows.values_list("pk", flat=True))
-    Notification.objects.filter(pk__in=ids).update(state=Notification.State.PENDING, attempts=0, last_error="")
+    Notification.objects.filter(pk__in=ids).update(
+        state=Notification.State.PENDING,
+        attempts=0,
+        last_error="",
+        first_attempt_at=None,
+        last_attempt_at=None,
+        admins_alerted_at=None,
+    )
     enqueue_after_commit(ids)
     return ids
 
@@ -196,13 +145,14 @@ def retry_failed(queryset=None):
 # --- delivering one row (in the worker) -------------------------------------------------------
 
 
-def deliver(notification_id):
+def deliver(notification_id, now=None):
     """Send one pending notification and mark it sent; a second delivery of the same row sends nothing.
 
     The row is locked (skip_locked) for the whole send, so two workers never send it at once; the
-    "sent" mark is committed with the lock's release. A failed attempt is counted on the row; after
-    ``NOTIFICATION_MAX_ATTEMPTS`` the row is marked failed and the error is not raised again.
+    "sent" mark is committed with the lock's release. A failed attempt is recorded on the row and not
+    raised: the re-queue tries again after the backoff (``retries``), until the row is given up.
     """
+    now = now or timezone.now()
     try:
         with transaction.atomic():
             notification = (
@@ -213,40 +163,51 @@ def deliver(notification_id):
             )
             if notification is None:
                 return False
-            notification.attempts += 1
             _send(notification)
+            notification.attempts += 1
             notification.state = Notification.State.SENT
-            notification.sent_at = timezone.now()
+            notification.sent_at = notification.last_attempt_at = now
+            notification.first_attempt_at = notification.first_attempt_at or now
             notification.last_error = ""
-            notification.save(update_fields=["state", "sent_at", "attempts", "last_error"])
+            notification.save(
+                update_fields=["state", "sent_at", "attempts", "last_error", "first_attempt_at", "last_attempt_at"]
+            )
         return True
     except DatabaseError:
         raise  # the database is away: nothing can be recorded; the task retries, the re-queue backs it up
     except Exception as exc:
-        retryable = isinstance(exc, RETRYABLE_ERRORS)
-        if record_failed_attempt(notification_id, exc, final=not retryable):
-            return False
-        raise
+        record_failed_attempt(notification_id, exc, final=not isinstance(exc, RETRYABLE_ERRORS), now=now)
+        return False
 
 
 def _send(notification):
-    """Send one row's message: the webhook event, or the email for its kind."""
+    """Send one row's message: the webhook event, the FHIR bundle, or the email for its kind."""
     if notification.kind == Kind.WEBHOOK:
         send_webhook(notification)
+    elif notification.kind == Kind.FHIR:
+        send_fhir_bundle(notification)
     else:
         send_notification_email(notification)
 
 
-def record_failed_attempt(notification_id, exc, final=False):
-    """Count a failed attempt; mark the row failed when it is final or the attempts are used up. True if failed."""
+def record_failed_attempt(notification_id, exc, final=False, now=None):
+    """Count a failed attempt; mark the row failed when it is final or has been failing too long. True if failed."""
+    now = now or timezone.now()
     error = describe_error(exc)
     Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING).update(
-        attempts=F("attempts") + 1, last_error=error
+        attempts=F("attempts") + 1,
+        last_error=error,
+        last_attempt_at=now,
+        first_attempt_at=Coalesce("first_attempt_at", Value(now)),
     )
-    row = Notification.objects.filter(pk=notification_id).values("kind", "attempts", "request_id", "state").first()
+    row = (
+        Notification.objects.filter(pk=notification_id)
+        .values("kind", "attempts", "request_id", "state", "first_attempt_at")
+        .first()
+    )
     if row is None or row["state"] != Notification.State.PENDING:
         return True
-    if final or row["attempts"] >= settings.NOTIFICATION_MAX_ATTEMPTS:
+    if final or retries.gives_up(row["first_attempt_at"], now):
         Notification.objects.filter(pk=notification_id).update(state=Notification.State.FAILED)
         logger.error(
             "notification %s (%s) for request %s failed after %d attempt(s): %s",
@@ -257,8 +218,15 @@ def record_failed_attempt(notification_id, exc, final=False):
             error,
         )
         return True
-    logger.warning(
-        "notification %s (%s) attempt %d failed, will retry: %s", notification_id, row["kind"], row["attempts"], error
+    # A day-long outage means thousands of attempts: the first few and every hundredth are warnings.
+    level = logging.WARNING if row["attempts"] <= 3 or row["attempts"] % 100 == 0 else logging.INFO
+    logger.log(
+        level,
+        "notification %s (%s) attempt %d failed, will retry: %s",
+        notification_id,
+        row["kind"],
+        row["attempts"],
+        error,
     )
     return False
 

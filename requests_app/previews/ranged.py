@@ -88,7 +88,8 @@ class RangedFile(io.RawIOBase):
 
     def readinto(self, buffer):
         data = self.read(len(buffer))
-        buffer[: len(data)] = data
+        # As bytes: tifffile reads uncompressed strips straight into a numpy array of wider items.
+        memoryview(buffer).cast("B")[: len(data)] = data
         return len(data)
 
     def readall(self):

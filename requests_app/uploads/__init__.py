@@ -12,13 +12,14 @@
 from .access import accepts_uploads, owned_document, upload_owner
 from .backends import LocalUploadBackend, get_backend
 from .display import client_config, describe_document, document_summary, review_lines, scan_label, upload_area
-from .errors import UploadRefused
+from .errors import UploadGone, UploadRefused
 from .policy import accepted_types, choose_part_size, human_size, part_count
 from .protocol import StartRequest, complete_upload, part_urls, remove_document, start_upload, stored_parts
 
 __all__ = [
     "LocalUploadBackend",
     "StartRequest",
+    "UploadGone",
     "UploadRefused",
     "accepted_types",
     "accepts_uploads",

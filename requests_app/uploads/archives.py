@@ -50,7 +50,7 @@ PROGRAM_INSIDE = _(
 NOT_ACCEPTED_INSIDE = _("The ZIP file contains a file that is not an image or document we accept here.")
 UNSUPPORTED_METHOD = _(
     "The ZIP file is compressed in a way we cannot check. Please make it again with your computer's "
-    "standard \u201ccompress\u201d option."
+    "standard “compress” option."
 )
 
 

@@ -192,5 +192,8 @@ def release_unscanned(document):
 
 
 def after_scan_clean(document):
-    """Called once a document may be opened by staff: sends ``document_openable`` (previews connect to it)."""
+    """Called once a document may be opened by staff: its previews become due; ``document_openable`` is sent."""
+    from .. import series_previews
+
+    series_previews.on_document_completed(document)
     document_openable.send(sender=Document, document=document)

@@ -1,4 +1,4 @@
-"""The one exception of the upload protocol."""
+"""The upload protocol's exceptions."""
 
 
 class UploadRefused(Exception):
@@ -8,3 +8,11 @@ class UploadRefused(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+class UploadGone(UploadRefused):
+    """Storage no longer has the document's multipart upload (aborted by the bucket's lifecycle rule or the
+    clean-up): the document is marked removed and the client starts the same file over."""
+
+    def __init__(self, message):
+        super().__init__(message, status=410)

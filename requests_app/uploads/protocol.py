@@ -24,12 +24,12 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import workflow
+from .. import series_previews, workflow
 from ..models import Document, DocumentCategory, DocumentStatus, ReportType, SecondOpinionRequest, Status
 from ..validators import hidden_characters
 from . import checks, content_types, sniffing
 from .backends import get_backend
-from .errors import UploadRefused
+from .errors import UploadGone, UploadRefused
 from .policy import (
     MiB,
     accepted_types,
@@ -47,6 +47,7 @@ from .policy import (
 logger = logging.getLogger(__name__)
 
 PART_URL_BATCH = 100
+GONE = object()  # _assemble's answer when storage no longer has the multipart upload
 
 
 @dataclass
@@ -107,10 +108,32 @@ def _content_type_before_sniffing(category, name):
 
 
 def stored_parts(document):
-    """[{"number", "size"}] of the parts storage already holds (ListParts), for resuming."""
+    """[{"number", "size"}] of the parts storage already holds (ListParts), for resuming.
+
+    Raises UploadGone (after marking the document removed) when storage no longer has the upload.
+    """
     if document.status != DocumentStatus.PENDING:
         return []
-    return [{"number": n, "size": size} for n, size in get_backend().list_parts(document) or []]
+    parts = get_backend().list_parts(document)
+    if parts is None:
+        forget_gone_upload(document)
+        raise gone()
+    return [{"number": n, "size": size} for n, size in parts]
+
+
+def gone():
+    return UploadGone(_("This upload was left unfinished too long and has expired. It will start again."))
+
+
+def forget_gone_upload(document):
+    """Storage aborted the multipart upload: mark the document removed (freeing its place), so the same
+    file can start a fresh upload; nothing is left in storage to delete."""
+    document.status = DocumentStatus.REMOVED
+    document.multipart_upload_id = ""
+    document.rejection_reason = "The upload expired in storage before it was finished."
+    Document.objects.filter(pk=document.pk, status=DocumentStatus.PENDING).update(
+        status=document.status, multipart_upload_id="", rejection_reason=document.rejection_reason
+    )
 
 
 def part_urls(document, numbers, checksums=None):
@@ -147,34 +170,41 @@ def complete_upload(document_pk):
     """Complete, verify and sniff one upload; returns the document, uploaded or rejected.
 
     The row lock makes a repeated "complete" (a retry after a dropped response) return the
-    first one's outcome instead of completing twice.
+    first one's outcome instead of completing twice. Raises UploadGone when storage aborted the upload.
     """
     backend = get_backend()
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_pk)
         if document.status != DocumentStatus.PENDING:
             return document
-        reason = _assemble(document, backend) or verify_content(document, backend)
-        if reason:
-            return _reject(document, backend, reason)
-        document.status = DocumentStatus.UPLOADED
-        document.completed_at = timezone.now()
-        document.rejection_reason = ""
-        document.scan_status = checks.initial_scan_status(document)
-        document.save()
-        checks.queue_checks_after_commit(document)
+        reason = _assemble(document, backend)
+        if reason is GONE:
+            forget_gone_upload(document)
+        else:
+            reason = reason or verify_content(document, backend)
+            if reason:
+                return _reject(document, backend, reason)
+            document.status = DocumentStatus.UPLOADED
+            document.completed_at = timezone.now()
+            document.rejection_reason = ""
+            document.scan_status = checks.initial_scan_status(document)
+            document.save()
+            checks.queue_checks_after_commit(document)
+    if document.status == DocumentStatus.REMOVED:
+        raise gone()  # after the block, so the "removed" mark is committed
     on_document_completed(document)
     return document
 
 
 def _assemble(document, backend):
-    """Join the stored parts into the object; None when it is whole, else why the upload is rejected.
+    """Join the stored parts into the object; None when it is whole, GONE when storage aborted the upload,
+    else why the upload is rejected.
 
     Raises UploadRefused (409) when parts are only missing, so the browser sends them again.
     """
     parts = backend.list_parts(document)
     if parts is None:
-        return _("This upload was left unfinished too long and has expired. Please add the file again.")
+        return GONE
     reason = _parts_problem(document, parts)
     if reason:
         return reason
@@ -300,7 +330,9 @@ def remove_document(document):
 
 
 def on_document_completed(document):
-    """Records the center asked for after submission: the workflow records the event and tells the coordinator."""
+    """Previews become due; records the center asked for after submission: the workflow records the event and
+    tells the coordinator."""
+    series_previews.on_document_completed(document)
     if not document.uploaded_after_submission or document.status != DocumentStatus.UPLOADED:
         return
     workflow.records_uploaded(document)

@@ -95,7 +95,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--origin", action="append", default=[], help="Another origin allowed to upload.")
         parser.add_argument(
-            "--abort-after-days", type=int, default=7, help="Abort multipart uploads older than this (default 7)."
+            "--abort-after-days",
+            type=int,
+            default=None,
+            help="Abort multipart uploads older than this (default UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS, which is "
+            "ABANDONED_DRAFT_DAYS + 1); never less than a draft lives.",
         )
         parser.add_argument("--skip-public-access-block", action="store_true", help="For S3 servers without it.")
         parser.add_argument("--create", action="store_true", help="Create the bucket first if it does not exist.")
@@ -103,13 +107,20 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not storage.uses_s3():
             raise CommandError("Records are stored on local disk (AWS_STORAGE_BUCKET_NAME is not set): nothing to do.")
+        abort_after_days = options["abort_after_days"] or settings.UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS
+        if abort_after_days <= settings.ABANDONED_DRAFT_DAYS:
+            # A shorter rule aborts uploads a family can still resume from its draft.
+            raise CommandError(
+                f"Unfinished uploads must outlive drafts: {abort_after_days} days is not more than "
+                f"ABANDONED_DRAFT_DAYS ({settings.ABANDONED_DRAFT_DAYS})."
+            )
         records = storage.records_storage()
         client = records.connection.meta.client
         bucket = records.bucket_name
         if options["create"] and bucket not in {b["Name"] for b in client.list_buckets().get("Buckets", [])}:
             client.create_bucket(Bucket=bucket)
         origins = [origin_of(settings.SITE_URL), *options["origin"]]
-        cors, encryption, lifecycle = bucket_configuration(origins, options["abort_after_days"])
+        cors, encryption, lifecycle = bucket_configuration(origins, abort_after_days)
         client.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors)
         if encryption:
             client.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=encryption)
@@ -132,6 +143,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Bucket {bucket}: CORS for {', '.join(sorted(set(origins)))} (ETag exposed), "
             f"default encryption {settings.AWS_S3_SSE}, "
-            f"multipart uploads aborted after {options['abort_after_days']} days, public access blocked, "
+            f"multipart uploads aborted after {abort_after_days} days, public access blocked, "
             f"bucket policy: {', '.join(st['Sid'] for st in (policy or {}).get('Statement', [])) or 'none'}."
         )

@@ -7,6 +7,8 @@
 // a few at a time across the whole page, each part retried by itself with backoff; POST complete.
 // A reload resumes: the upload's id is kept in localStorage under the file's name, size and date,
 // and choosing the same file again asks the server which parts it already has and sends only the rest.
+// An upload storage has aborted (too old: the bucket's lifecycle rule) is answered 410 "gone": the client
+// forgets it and starts the same file over by itself.
 
 import { partChecksum } from "./crc32.js";
 
@@ -103,6 +105,9 @@ export async function removeDocument(document, csrf) {
   return { ok: response.ok || response.status === 404, error: data.error };
 }
 
+// Storage no longer has this upload: start the file over.
+class UploadGone extends Error {}
+
 export class Transfer {
   /** ``options``: {category, context, startUrl, csrf, reportType: () => the report type chosen when it starts}. */
   constructor(file, options, listener) {
@@ -116,6 +121,7 @@ export class Transfer {
     this.requests = new Set();
     this.urls = new Map(); // part number -> {url, at}
     this.checksums = new Map(); // part number -> CRC32 (base64), signed into its URL
+    this.generation = 0; // bumped when the upload starts over: older parts' retries then stop
     this.done = false;
     this.cancelled = false;
     this.rejected = false;
@@ -137,21 +143,53 @@ export class Transfer {
   async run() {
     if (this.cancelled) return;
     try {
-      if (!(await this.resume())) await this.start();
-      if (this.cancelled || this.rejected) return;
-      await this.sendMissingParts();
-      if (this.cancelled) return;
-      await this.complete();
+      for (let round = 1; ; round += 1) {
+        try {
+          await this.attempt();
+          return;
+        } catch (error) {
+          if (!(error instanceof UploadGone) || round >= 3 || this.cancelled) throw error;
+          this.startOver();
+        }
+      }
     } catch (error) {
       if (this.cancelled) return;
       this.listener.state(`${error.message} Choose the file again to continue where it stopped.`, "text-danger");
     }
   }
 
+  async attempt() {
+    if (!(await this.resume())) await this.start();
+    if (this.cancelled || this.rejected) return;
+    await this.sendMissingParts();
+    if (this.cancelled) return;
+    await this.complete();
+  }
+
+  /** The upload is gone from storage: forget it (parts still in flight belong to it) and begin afresh. */
+  startOver() {
+    remember(this.key, null);
+    this.generation += 1;
+    for (const xhr of this.requests) xhr.abort();
+    this.document = null;
+    this.doneParts = new Map();
+    this.inFlight = new Map();
+    this.urls = new Map();
+    this.checksums = new Map(); // a new upload may cut the file differently
+    this.listener.state("The earlier upload of this file expired. Starting it again…", "text-warning-emphasis");
+    this.listener.progress();
+  }
+
   async resume() {
     const saved = readStore()[this.key];
     if (!saved) return false;
     const response = await fetch(saved.parts_url, { credentials: "same-origin" });
+    if (response.status === 410) {
+      // Storage aborted it: the paused row goes, and the same file starts a fresh upload.
+      remember(this.key, null);
+      this.listener.resumed({ id: saved.id });
+      return false;
+    }
     if (!response.ok) {
       remember(this.key, null);
       return false;
@@ -159,6 +197,7 @@ export class Transfer {
     const data = await response.json();
     if (data.status !== "pending") {
       remember(this.key, null);
+      this.listener.resumed({ id: saved.id }); // a paused row for it is stale: this transfer replaces it
       return false;
     }
     this.document = data;
@@ -229,8 +268,9 @@ export class Transfer {
   }
 
   async sendPart(number) {
+    const generation = this.generation;
     for (let attempt = 1; ; attempt += 1) {
-      if (this.cancelled) return;
+      if (this.cancelled || this.generation !== generation) return;
       await waitUntilOnline();
       try {
         const url = await this.urlFor(number);
@@ -241,13 +281,15 @@ export class Transfer {
         return;
       } catch (error) {
         this.inFlight.delete(number);
-        if (this.cancelled) return;
+        if (this.cancelled || this.generation !== generation) return;
         if (error.status === 403) this.urls.delete(number); // expired URL: ask for a fresh one
         if (error.status === 400) {
           // Storage refused the bytes for their checksum (the file changed while it was read): read it again.
           this.checksums.delete(number);
           this.urls.delete(number);
         }
+        // S3's NoSuchUpload (or, where its error lacks CORS headers, a repeated failure): was the upload aborted?
+        if (error.status === 404 || attempt >= 2) await this.throwIfGone();
         if (attempt >= MAX_ATTEMPTS) throw new Error("The connection keeps failing.");
         const delay = Math.min(30000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random());
         const seconds = Math.ceil(delay / 1000);
@@ -255,6 +297,16 @@ export class Transfer {
         await sleep(delay);
       }
     }
+  }
+
+  async throwIfGone() {
+    let response;
+    try {
+      response = await fetch(this.document.parts_url, { credentials: "same-origin" });
+    } catch {
+      return; // offline too: the part's own retries go on
+    }
+    if (response.status === 410) throw new UploadGone("This upload expired.");
   }
 
   // XMLHttpRequest rather than fetch: only it reports upload progress.
@@ -289,9 +341,12 @@ export class Transfer {
     this.listener.state("Checking the file…");
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       const { response, data } = await postJSON(this.document.complete_url, this.options.csrf);
+      if (response.status === 410) throw new UploadGone(data.error || "This upload expired.");
       if (response.status === 409 && data.error) {
         // Storage is missing parts (one was lost): ask which, and send those again.
-        const stored = await (await fetch(this.document.parts_url, { credentials: "same-origin" })).json();
+        const answer = await fetch(this.document.parts_url, { credentials: "same-origin" });
+        if (answer.status === 410) throw new UploadGone("This upload expired.");
+        const stored = await answer.json();
         this.doneParts = new Map(stored.stored.map((p) => [p.number, p.size]));
         await this.sendMissingParts();
         continue;

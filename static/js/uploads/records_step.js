@@ -47,6 +47,23 @@ class UploadArea {
     } else {
       upload.setState("Paused. Choose the same file again to continue where it stopped, or remove it.", "text-warning-emphasis");
       this.pendingRows.set(summary.id, upload);
+      this.checkStillStored(summary, upload);
+    }
+  }
+
+  // An upload storage has aborted (left unfinished too long) cannot continue: say so before the family
+  // chooses the file again (which then starts it from the beginning by itself).
+  async checkStillStored(summary, upload) {
+    try {
+      const response = await fetch(summary.parts_url, { credentials: "same-origin" });
+      if (response.status === 410) {
+        upload.setState(
+          "This upload expired before it finished. Choose the same file again to upload it from the start.",
+          "text-warning-emphasis",
+        );
+      }
+    } catch {
+      // Offline: the paused message stands, and choosing the file again still finds out.
     }
   }
 
