@@ -231,7 +231,8 @@ def test_configure_bucket_applies_on_rgw_and_the_sites_preflight_for_a_part_is_a
     assert encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
     assert rgw_client.get_public_access_block(Bucket=rgw_storage)["PublicAccessBlockConfiguration"]["BlockPublicAcls"]
     rules = rgw_client.get_bucket_lifecycle_configuration(Bucket=rgw_storage)["Rules"]
-    assert rules[0]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
+    abort_after = {"DaysAfterInitiation": settings.UPLOAD_ABORT_INCOMPLETE_AFTER_DAYS}
+    assert rules[0]["AbortIncompleteMultipartUpload"] == abort_after
 
     client, _draft = family
     url = part_urls(client, start_upload(client), [1])[1]

@@ -58,7 +58,7 @@ def queue_checks_after_commit(document):
 
     def publish():
         try:
-            check_uploaded_document.apply_async((document.pk,), retry_policy=settings.NOTIFICATION_PUBLISH_RETRY_POLICY)
+            check_uploaded_document.apply_async((document.pk,), retry=False)
         except Exception:  # noqa: BLE001 - a broker outage must not fail the family's upload
             logger.warning("could not queue the checks of document %s; the periodic rescan will", document.pk)
 
