@@ -10,7 +10,7 @@ import zlib
 import requests
 
 MiB = 1024 * 1024
-URL_BATCH = 4  # as static/js/uploads/protocol.js
+URL_BATCH = 1  # as static/js/uploads/protocol.js: a part's URL is asked for once its own CRC32 is known
 
 
 class PortalClient:
@@ -55,8 +55,8 @@ class PortalClient:
             return data, base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
 
         def url_for(number, crc):
-            # As static/js/uploads/protocol.js: URLs for this part and the next few not yet asked for,
-            # each part's CRC32 computed first (the URL signs it, with the part's length).
+            # As static/js/uploads/protocol.js: the part's URL once its CRC32 is computed (the URL signs it,
+            # with the part's length).
             with lock:
                 if number in urls:
                     return urls[number]

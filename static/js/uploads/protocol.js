@@ -14,7 +14,7 @@ import { partChecksum } from "./crc32.js";
 
 const PARALLEL_PARTS = 4;
 const PARALLEL_FILES = 3;
-const URL_BATCH = 4; // part URLs asked for at once (each part's CRC32 is read first, so not more)
+const URL_BATCH = 4; // part URLs asked for at once at most (each needs its part's CRC32 first)
 const URL_MAX_AGE_MS = 10 * 60 * 1000; // the server's URLs live 15 minutes: refresh well before
 const MAX_ATTEMPTS = 8;
 const STORE_KEY = "portal-uploads-v1";
@@ -231,18 +231,16 @@ export class Transfer {
     remember(this.key, { id: data.id, parts_url: data.parts_url });
   }
 
-  // Each URL signs its part's CRC32, so URLs are asked for a few parts ahead (their checksums computed
-  // first), not the whole file: one request serves the next URL_BATCH parts.
+  // Each URL signs its part's CRC32, so a part's URL is asked for once its own checksum is computed (never
+  // waiting for other parts' checksums); parts already checksummed whose URL expired ride along.
   async urlFor(number) {
     const cached = this.urls.get(number);
     if (cached && performance.now() - cached.at < URL_MAX_AGE_MS) return cached.url;
-    const wanted = [];
-    for (let n = number; n <= this.document.part_count && wanted.length < URL_BATCH; n += 1) {
-      if (n === number || (!this.doneParts.has(n) && !this.inFlight.has(n) && !this.urls.has(n))) wanted.push(n);
+    const checksums = { [number]: await this.checksumOf(number) };
+    for (let n = number + 1; n <= this.document.part_count && Object.keys(checksums).length < URL_BATCH; n += 1) {
+      if (this.checksums.has(n) && !this.doneParts.has(n) && !this.inFlight.has(n)) checksums[n] = this.checksums.get(n);
     }
-    const checksums = {};
-    for (const n of wanted) checksums[n] = await this.checksumOf(n);
-    const body = { parts: wanted, checksums };
+    const body = { parts: Object.keys(checksums).map(Number), checksums };
     const { response, data } = await postJSON(this.document.parts_url, this.options.csrf, body);
     if (!response.ok) throw new Error(data.error || "Could not prepare the upload.");
     const at = performance.now();
