@@ -30,8 +30,8 @@ import django  # noqa: E402 - needs ROOT on sys.path
 
 django.setup()
 
-from requests_app import archives, scanning  # noqa: E402
 from requests_app.models import DocumentCategory  # noqa: E402
+from requests_app.uploads import archives, scanning  # noqa: E402
 from tests.fixtures.clamd import ClamdServer  # noqa: E402
 from tests.upload_samples import dicom_bytes  # noqa: E402
 

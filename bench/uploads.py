@@ -1,14 +1,15 @@
 """Upload benchmark: the portal's direct-to-S3 path against a Django proxy upload and boto3's own upload_file.
 
-    .venv/bin/python bench/uploads.py [--sizes-mb 256 1024] [--parallel 4]
+    .venv/bin/python bench/uploads.py [--s3 moto|rgw] [--sizes-mb 256 1024] [--parallel 4] [--repeat 3]
 
-Everything runs on loopback: moto's S3 server (its own process), the portal under gunicorn (one
-worker process with threads, DEBUG off, SQLite in /tmp) and this script as the client process.
+Everything runs on loopback: the S3 server (moto's, or with ``--s3 rgw`` Ceph's RADOS Gateway as
+the tests start it, tests/fixtures/rgw.py; needs root), the portal under gunicorn (one worker
+process with threads, DEBUG off, SQLite in /tmp) and this script as the client process.
 For each file size, in one run:
 
-(a) portal: POST start, POST for presigned part URLs, PUT the parts straight to S3 from this process
-    (``--parallel`` at a time, as static/js/uploads/protocol.js does), POST complete (ListParts, size check,
-    ranged-read sniffing). Timed from start to the verified answer.
+(a) portal: POST start; per part, as static/js/uploads/protocol.js does (``--parallel`` at a time):
+    CRC32 it, POST for its presigned URL (which signs the CRC32 and length), PUT it straight to S3;
+    POST complete (ListParts, size check, ranged-read sniffing). Timed from start to the verified answer.
 (b) proxy: the same file POSTed as multipart/form-data to a Django view that saves it into a
     FileField on the same storage (Django's temporary-file upload handler, then django-storages).
 (c) raw: boto3's ``upload_file`` to the same server, the practical limit.
@@ -16,13 +17,13 @@ For each file size, in one run:
 It prints MB/s for each, the Django server process's peak RSS growth during (a) and (b) (sampled
 from /proc every 20 ms), and as its last line, for the largest size:
 ``portal_vs_raw=<float> proxy_vs_raw=<float> django_rss_growth_mb=<float>`` where the ratios are
-throughput / raw throughput and the RSS figure is the portal path's (a) growth.
+throughput / raw throughput and the RSS figure is the portal path's (a) growth. On the line before it,
+``scan_mb_per_s=<float>``: the largest file streamed from the S3 server to a clamd started here
+(tests/fixtures/clamd.py) the way the portal's scan task does (1 MiB chunks, INSTREAM).
 The test file is a DICOM header followed by pseudo-random bytes, written under /tmp and deleted.
 """
 
 import argparse
-import concurrent.futures
-import json
 import os
 import signal
 import statistics
@@ -34,7 +35,6 @@ import time
 from pathlib import Path
 
 import boto3
-import requests
 from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,16 +42,61 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
 from common import free_port, wait_for  # noqa: E402 - needs ROOT on sys.path
+from upload_paths import PortalClient, proxy_upload  # noqa: E402
 
 MiB = 1024 * 1024
 BUCKET = "bench-records"
-KEYS = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench", "region_name": "us-east-1"}
+MOTO_KEYS = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench"}
+# RGW's in-memory store holds every byte written until its garbage collection (a minute) frees deleted ones.
+RGW_MEMSTORE_BYTES = 12 * 1024**3
 
 
-def s3_client(endpoint):
-    return boto3.client(
-        "s3", endpoint_url=endpoint, config=Config(s3={"addressing_style": "path"}, max_pool_connections=20), **KEYS
-    )
+def s3_client(endpoint, keys):
+    config = Config(s3={"addressing_style": "path"}, max_pool_connections=20)
+    return boto3.client("s3", endpoint_url=endpoint, config=config, region_name="us-east-1", **keys)
+
+
+def start_s3(kind, processes, cleanups):
+    """Start moto's server or RGW; (endpoint, keys). Whatever must be stopped goes in processes/cleanups."""
+    if kind == "rgw":
+        from tests.fixtures.rgw import start_rgw, stop_rgw
+        from tests.fixtures.vault_transit import VaultTransitServer
+
+        vault = VaultTransitServer().start()
+        cleanups.append(vault.stop)
+        gateway = start_rgw(vault, memstore_bytes=RGW_MEMSTORE_BYTES)
+        cleanups.append(lambda: stop_rgw(gateway))
+        return gateway.endpoint, {"aws_access_key_id": gateway.access_key, "aws_secret_access_key": gateway.secret_key}
+    port = free_port()
+    command = [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+    processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    endpoint = f"http://127.0.0.1:{port}"
+    wait_for(endpoint)
+    return endpoint, MOTO_KEYS
+
+
+def measure_scan(path, client):
+    """MB/s of streaming ``path``, stored in S3, from S3 to a fresh clamd in the portal's chunks."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from requests_app.uploads import checks, scanning
+    from tests.fixtures.clamd import ClamdServer
+
+    client.upload_file(str(path), BUCKET, "bench/scan")
+    with tempfile.TemporaryDirectory(prefix="bench-clamd-") as directory:
+        server = ClamdServer(directory).start()
+        try:
+            started = time.perf_counter()
+            body = client.get_object(Bucket=BUCKET, Key="bench/scan")["Body"]
+            result = scanning.scan_chunks(body.iter_chunks(checks.SCAN_CHUNK_BYTES), server.address)
+            elapsed = time.perf_counter() - started
+        finally:
+            server.stop()
+    if result.status != scanning.CLEAN:
+        raise SystemExit(f"expected a clean scan, got {result}")
+    return path.stat().st_size / 1e6 / elapsed
 
 
 def rss_kb(pid):
@@ -113,106 +158,6 @@ def make_file(size):
     return Path(handle.name)
 
 
-class PortalClient:
-    """What the browser's upload client does, over HTTP, from this process."""
-
-    def __init__(self, base, parallel):
-        self.base = base
-        self.parallel = parallel
-        self.http = requests.Session()
-
-    def open_draft(self):
-        self.http.get(f"{self.base}/")
-        response = self.http.post(
-            f"{self.base}/request/start/",
-            data={"role": "guardian", "csrfmiddlewaretoken": self.http.cookies.get("csrftoken", "")},
-            allow_redirects=False,
-        )
-        assert response.status_code == 302, response.status_code
-
-    def post(self, path, body):
-        response = self.http.post(
-            f"{self.base}{path}", data=json.dumps(body), headers={"X-CSRFToken": self.http.cookies.get("csrftoken", "")}
-        )
-        response.raise_for_status()
-        return response.json()
-
-    def upload(self, path):
-        size = path.stat().st_size
-        document = self.post("/request/uploads/start/", {"name": path.name, "size": size, "category": "scans"})
-        part_size, count = document["part_size"], document["part_count"]
-        urls = {}
-        for first in range(1, count + 1, 100):
-            wanted = list(range(first, min(count, first + 99) + 1))
-            urls.update({int(n): u for n, u in self.post(document["parts_url"], {"parts": wanted})["urls"].items()})
-        local = threading.local()
-
-        def put(number):
-            if not hasattr(local, "session"):
-                local.session = requests.Session()
-            with open(path, "rb") as handle:
-                handle.seek((number - 1) * part_size)
-                data = handle.read(part_size)
-            local.session.put(urls[number], data=data).raise_for_status()
-
-        began = time.perf_counter()
-        with concurrent.futures.ThreadPoolExecutor(self.parallel) as pool:
-            list(pool.map(put, range(1, count + 1)))
-        self.parts_seconds = time.perf_counter() - began
-        began = time.perf_counter()
-        result = self.post(document["complete_url"], {})
-        self.complete_seconds = time.perf_counter() - began
-        assert result["status"] == "uploaded", result
-        return result
-
-
-class MultipartBody:
-    """A multipart/form-data body streamed from disk (requests reads it in chunks; no 1 GB string)."""
-
-    def __init__(self, path, boundary):
-        self.head = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n"
-        ).encode()
-        self.tail = f"\r\n--{boundary}--\r\n".encode()
-        self.file = open(path, "rb")  # noqa: SIM115 - closed by close()
-        self.size = path.stat().st_size
-        self.len = len(self.head) + self.size + len(self.tail)
-        self.stage = 0
-
-    def read(self, n=-1):
-        if self.stage == 0:
-            self.stage = 1
-            return self.head
-        if self.stage == 1:
-            chunk = self.file.read(n if n and n > 0 else MiB)
-            if chunk:
-                return chunk
-            self.stage = 2
-            return self.tail
-        return b""
-
-    def close(self):
-        self.file.close()
-
-
-def proxy_upload(base, path):
-    boundary = "benchboundary7MA4YWxkTrZu0gW"
-    body = MultipartBody(path, boundary)
-    try:
-        response = requests.post(
-            f"{base}/bench/proxy-upload/",
-            data=body,
-            headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(body.len)},
-            timeout=3600,
-        )
-    finally:
-        body.close()
-    response.raise_for_status()
-    assert response.json()["size"] == path.stat().st_size
-    return response.json()
-
-
 def empty_bucket(client):
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
         for item in page.get("Contents", []):
@@ -260,10 +205,10 @@ def main():
     parser.add_argument("--sizes-mb", type=int, nargs="+", default=[256, 1024])
     parser.add_argument("--parallel", type=int, default=4, help="part uploads in flight (the browser uses 4)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per path and size; the median time counts")
+    parser.add_argument("--s3", choices=["moto", "rgw"], default="moto", help="the S3 server (rgw: needs root)")
     args = parser.parse_args()
 
-    s3_port, web_port = free_port(), free_port()
-    endpoint = f"http://127.0.0.1:{s3_port}"
+    web_port = free_port()
     base = f"http://127.0.0.1:{web_port}"
     work = Path(tempfile.mkdtemp(prefix="bench-uploads-", dir="/tmp"))
     env = {
@@ -282,24 +227,20 @@ def main():
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "LOG_LEVEL": "WARNING",
         "AWS_STORAGE_BUCKET_NAME": BUCKET,
-        "AWS_S3_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": KEYS["aws_access_key_id"],
-        "AWS_SECRET_ACCESS_KEY": KEYS["aws_secret_access_key"],
         "UPLOAD_MAX_REQUEST_BYTES": str(10**12),
         "TMPDIR": str(work),
+        # moto applies a bucket policy's Deny without evaluating its conditions (RGW evaluates them).
+        "AWS_S3_BUCKET_POLICY": "true" if args.s3 == "rgw" else "false",
     }
-    processes = []
-    files = []
+    processes, cleanups, files = [], [], []
     try:
-        processes.append(
-            subprocess.Popen(
-                [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+        endpoint, keys = start_s3(args.s3, processes, cleanups)
+        env.update(
+            AWS_S3_ENDPOINT_URL=endpoint,
+            AWS_ACCESS_KEY_ID=keys["aws_access_key_id"],
+            AWS_SECRET_ACCESS_KEY=keys["aws_secret_access_key"],
         )
-        wait_for(endpoint)
-        client = s3_client(endpoint)
+        client = s3_client(endpoint, keys)
         client.create_bucket(Bucket=BUCKET)
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run([sys.executable, "manage.py", "configure_bucket"], cwd=ROOT, env=env, check=True)
@@ -317,7 +258,7 @@ def main():
         wait_for(f"{base}/healthz")
 
         # Warm up both paths once (imports, boto3 clients, connection pools) so neither pays first-request costs.
-        warm = make_file(16 * MiB)
+        warm = make_file(64 * MiB)  # parts enough for every server thread to make its S3 client
         files.append(warm)
         warm_portal = PortalClient(base, args.parallel)
         warm_portal.open_draft()
@@ -336,6 +277,9 @@ def main():
             portal_s, proxy_s, raw_s, portal_growth, proxy_growth, portal = measure_paths(
                 path, base, client, web.pid, args.parallel, args.repeat
             )
+            if size_mb == max(args.sizes_mb):
+                scan_mb_per_s = measure_scan(path, client)
+                empty_bucket(client)
             path.unlink()
 
             results[size_mb] = {
@@ -355,14 +299,12 @@ def main():
                 flush=True,
             )
         largest = results[max(results)]
-        # moto completes a multipart upload by joining the parts in Python and, when the upload names no
-        # checksum algorithm (ours: the browser sends none), computing a whole-object CRC64NVME in pure
-        # Python; upload_file names CRC32, which moto computes per part in C. Real S3 does neither on the
-        # client's clock, so the parts phase alone is the comparable figure for the byte path.
+        # The parts phase alone: the byte path, without the S3 server's completion (moto joins parts in Python).
         print(
             f"portal parts phase alone ({max(results)} MiB, last run): {largest['portal_parts']:.1f} MB/s, "
             f"{largest['portal_parts'] / largest['raw']:.2f} x boto3 upload_file's whole upload"
         )
+        print(f"scan_mb_per_s={scan_mb_per_s:.1f}")
         print(
             f"portal_vs_raw={largest['portal'] / largest['raw']:.3f} "
             f"proxy_vs_raw={largest['proxy'] / largest['raw']:.3f} "
@@ -376,6 +318,8 @@ def main():
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for cleanup in reversed(cleanups):
+            cleanup()
         for path in files:
             path.unlink(missing_ok=True)
         subprocess.run(["rm", "-rf", str(work)], check=False)

@@ -243,6 +243,19 @@ AWS_S3_FILE_OVERWRITE = False
 AWS_S3_SSE = env.str("AWS_S3_SSE", default="AES256")
 AWS_S3_SSE_KMS_KEY_ID = env.str("AWS_S3_SSE_KMS_KEY_ID", default="")
 AWS_S3_SIGNATURE_VERSION = "s3v4"
+# configure_bucket's policy denies any request not made over TLS; off only for a plain-HTTP store on loopback.
+AWS_S3_DENY_INSECURE_TRANSPORT = env.bool("AWS_S3_DENY_INSECURE_TRANSPORT", default=True)
+# Whether configure_bucket sets a bucket policy at all (off for a store that cannot evaluate its conditions).
+AWS_S3_BUCKET_POLICY = env.bool("AWS_S3_BUCKET_POLICY", default=True)
+
+# --- Malware scanning (requests_app/uploads/scanning.py, requests_app/uploads/checks.py) -------
+# Off for the embedded default (documents show "not scanned"); on wherever clamd runs (docker-compose).
+MALWARE_SCANNING = env.bool("MALWARE_SCANNING", default=False)
+# clamd's unix socket path, or host:port.
+CLAMD_ADDRESS = env.str("CLAMD_ADDRESS", default="")
+CLAMD_TIMEOUT_SECONDS = env.int("CLAMD_TIMEOUT_SECONDS", default=600)
+# Documents still pending this long after completion are checked again by the periodic rescan.
+UPLOAD_RESCAN_AFTER_SECONDS = env.int("UPLOAD_RESCAN_AFTER_SECONDS", default=600)
 
 if AWS_STORAGE_BUCKET_NAME:
     RECORDS_STORAGE = {"BACKEND": "requests_app.storage.PrivateRecordsS3Storage"}
@@ -291,6 +304,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-pending-notifications": {
         "task": "requests_app.tasks.requeue_pending_notifications",
         "schedule": env.float("NOTIFICATION_REQUEUE_EVERY_S", default=20.0),
+    },
+    "rescan-pending-documents": {
+        "task": "requests_app.uploads.tasks.rescan_pending_documents",
+        "schedule": env.float("UPLOAD_RESCAN_EVERY_S", default=300.0),
     },
     "clean-up-abandoned-drafts": {
         "task": "requests_app.tasks.clean_up_abandoned_drafts",
@@ -428,7 +445,7 @@ UPLOAD_ACCEPTED_TYPES = env.json("UPLOAD_ACCEPTED_TYPES", default={})
 # --- Staff previews, queue dashboard, FHIR (requests_app/series_previews.py, admin/dashboard.py) ---------
 # Seconds after a DICOM or slide upload completes before its request's previews are rendered (a CD is many files).
 PREVIEW_DELAY_SECONDS = env.int("PREVIEW_DELAY_SECONDS", default=30)
-# On once malware scanning writes Document.scan_result: previews then read only files scanned "clean".
+# Previews never read a quarantined file; with this on, only files scanned "clean" (not released or unscanned).
 PREVIEW_REQUIRES_CLEAN_SCAN = env.bool("PREVIEW_REQUIRES_CLEAN_SCAN", default=False)
 # Business days from submission to scheduled before a request shows as overdue on the dashboard.
 INTAKE_TARGET_BUSINESS_DAYS = env.int("INTAKE_TARGET_BUSINESS_DAYS", default=5)

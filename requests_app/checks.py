@@ -75,3 +75,16 @@ def multipart_lifetime_outlives_drafts(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def malware_scanner_address(app_configs, **kwargs):
+    if settings.MALWARE_SCANNING and not settings.CLAMD_ADDRESS:
+        return [
+            Error(
+                "MALWARE_SCANNING is on but CLAMD_ADDRESS is not set: every upload would stay quarantined.",
+                hint="Set CLAMD_ADDRESS to clamd's socket path or host:port, or turn MALWARE_SCANNING off.",
+                id="requests_app.E003",
+            )
+        ]
+    return []

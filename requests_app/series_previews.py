@@ -5,8 +5,9 @@ upload, Document.metadata["dicom"]); a slide scan is one TIFF-based file of the 
 ``requests_app.previews`` (ranged reads only); this module decides what to render and stores the PNG privately
 in the records storage under ``previews/``, one SeriesPreview row per series or slide.
 
-When scanning for malware is on (``PREVIEW_REQUIRES_CLEAN_SCAN``), only files whose scan said "clean" are
-read: the scan's clean path calls ``previews_due(request)`` just as a completed upload does.
+Only files staff may open are read (``Document.is_openable``: a quarantined file never is); with
+``PREVIEW_REQUIRES_CLEAN_SCAN`` only those scanned "clean". The scan's clean path
+(``uploads.checks.after_scan_clean``) calls ``on_document_completed`` just as a completed upload does.
 """
 
 import logging
@@ -108,9 +109,9 @@ def group_by_study(series_list):
 
 def preview_ready(document):
     """Whether a file may be read for a preview: uploaded and, where scanning is on, scanned clean."""
-    if document.status != DocumentStatus.UPLOADED:
+    if not document.is_openable:
         return False
-    return not settings.PREVIEW_REQUIRES_CLEAN_SCAN or document.scan_result == CLEAN_SCAN
+    return not settings.PREVIEW_REQUIRES_CLEAN_SCAN or document.scan_status == CLEAN_SCAN
 
 
 def on_document_completed(document):

@@ -44,7 +44,11 @@ def bucket_encryption_rule():
     default = {"SSEAlgorithm": parameters["ServerSideEncryption"]}
     if "SSEKMSKeyId" in parameters:
         default["KMSMasterKeyID"] = parameters["SSEKMSKeyId"]
-    return {"Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]}
+    rule = {"ApplyServerSideEncryptionByDefault": default}
+    if default["SSEAlgorithm"] == "aws:kms":
+        # Bucket keys are a KMS feature; with AES256, RGW then refuses every part ("got sse-kms attributes").
+        rule["BucketKeyEnabled"] = True
+    return {"Rules": [rule]}
 
 
 class PrivateRecordsS3Storage(S3Storage):
@@ -76,8 +80,8 @@ class PrivateRecordsS3Storage(S3Storage):
             "s3", region_name=self.region_name, endpoint_url=public, config=self.client_config, verify=self.verify
         )
 
-    def signed_download_url(self, name, filename, expire):
-        """A link S3 answers with the object as an attachment named ``filename``.
+    def signed_download_url(self, name, filename, expire, content_type="application/octet-stream"):
+        """A link S3 answers with the object as an attachment named ``filename``, of the type the server decided.
 
         The header S3 sends back is a signed query parameter of the link: callers pass a neutral name
         (requests_app/admin/detail.py), never the family's file name.
@@ -88,6 +92,7 @@ class PrivateRecordsS3Storage(S3Storage):
                 "Bucket": self.bucket_name,
                 "Key": self._normalize_name(clean_name(name)),
                 "ResponseContentDisposition": attachment_header(filename),
+                "ResponseContentType": content_type,
             },
             ExpiresIn=expire,
         )

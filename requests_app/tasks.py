@@ -59,3 +59,7 @@ def render_previews(request_id):
     from . import series_previews
 
     return series_previews.render_due_previews(request_id)
+
+
+# The upload checks' tasks live beside their domain code; imported here so the worker registers them.
+from .uploads.tasks import check_uploaded_document, rescan_pending_documents  # noqa: E402, F401

@@ -66,7 +66,10 @@ def start(request):
 
 @require_http_methods(["GET", "POST"])
 def parts(request, public_id):
-    """GET: which parts storage holds (for resuming). POST {"parts": [n, ...]}: fresh URLs for those parts."""
+    """GET: which parts storage holds (for resuming).
+
+    POST {"parts": [n, ...], "checksums": {"n": "<CRC32, base64>", ...}}: fresh URLs for those parts.
+    """
     document = _owned_or_404(request, public_id)
     if request.method == "GET":
         try:
@@ -74,11 +77,16 @@ def parts(request, public_id):
         except uploads.UploadGone as gone:
             return _gone(gone)
         return JsonResponse({**uploads.document_summary(document), "stored": stored})
-    numbers = _json_body(request).get("parts") or []
-    if not isinstance(numbers, list) or not all(isinstance(n, int) for n in numbers):
+    body = _json_body(request)
+    numbers = body.get("parts") or []
+    if not isinstance(numbers, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
         return JsonResponse({"error": "Part numbers must be a list of whole numbers."}, status=400)
+    checksums = body.get("checksums") or {}
+    if not isinstance(checksums, dict):
+        return JsonResponse({"error": "Checksums must map part numbers to values."}, status=400)
+    checksums = {int(n): value for n, value in checksums.items() if str(n).isdigit()}
     try:
-        urls = uploads.part_urls(document, numbers)
+        urls = uploads.part_urls(document, numbers, checksums)
     except uploads.UploadRefused as refusal:
         return _refused(refusal)
     return JsonResponse({"urls": {str(n): url for n, url in urls.items()}})

@@ -85,7 +85,7 @@ def make_document(request_obj, category="scans", name="CT001.dcm", size=1234, **
         "metadata": {"dicom": {"modality": "CT", "study_date": "2026-01-05", "study_description": "CHEST"}}
         if category == "scans"
         else {},
-        "scan_result": "clean",
+        "scan_status": "clean",
     }
     values.update(extra)
     return Document.objects.create(**values)

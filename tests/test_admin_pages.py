@@ -94,7 +94,7 @@ def test_detail_page_shows_answers_grouped_by_step_documents_history_and_notes(c
     for step_title in ["The child", "Diagnosis", "Why a second opinion", "Consent"]:
         assert f">{step_title}</h2>" in page
     assert "Medulloblastoma, group 4" in page
-    assert "IMG0000.dcm" in page and "CT · 2026-01-05 · CHEST" in page and "clean" in page
+    assert "IMG0000.dcm" in page and "CT · 2026-01-05 · CHEST" in page and "Clean" in page
     assert "Called the family (0)" in page
     assert "In review" in page
     assert response["Cache-Control"].startswith("no-store")

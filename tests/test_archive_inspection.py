@@ -1,4 +1,4 @@
-"""ZIPs are unpacked and checked entry by entry (requests_app/archives.py), whatever their headers claim."""
+"""ZIPs are unpacked and checked entry by entry (requests_app/uploads/archives.py), whatever their headers claim."""
 
 import io
 import zipfile
@@ -6,9 +6,8 @@ import zlib
 
 import pytest
 
-from requests_app import archives
 from requests_app.models import DocumentCategory
-from requests_app.uploads import sniffing
+from requests_app.uploads import archives, sniffing
 from tests.upload_samples import dicom_bytes, pdf_bytes, zip_bytes
 from tests.zip_crafting import GiB, MiB, patch_entry, write_zeros_zip
 

@@ -1,9 +1,8 @@
-"""A PDF is decided by its content, head and tail (requests_app/content_types.py); so is the stored Content-Type."""
+"""A PDF is decided by its content, head and tail (uploads/content_types.py); so is the stored Content-Type."""
 
 import pytest
 
-from requests_app import content_types
-from requests_app.uploads import sniffing
+from requests_app.uploads import content_types, sniffing
 from tests.upload_samples import dicom_bytes, pdf_bytes
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(500)

@@ -24,6 +24,7 @@ from requests_app.models import Document, DocumentStatus
 from .factories import CompleteDraftFactory
 from .sessions import open_draft
 from .staff import COORDINATOR, log_in, make_staff
+from .upload_client import checksum_headers, crc32_b64
 from .upload_samples import MiB, dicom_bytes
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +48,9 @@ def start_upload(client, name="IM0001", data=DATA):
     return response.json()
 
 
-def part_urls(client, document, numbers):
-    response = post(client, document["parts_url"], {"parts": numbers})
+def part_urls(client, document, numbers, data=DATA):
+    checksums = {n: crc32_b64(part_bytes(document, n, data)) for n in numbers}
+    response = post(client, document["parts_url"], {"parts": numbers, "checksums": checksums})
     assert response.status_code == 200, response.content
     return {int(n): url for n, url in response.json()["urls"].items()}
 
@@ -62,10 +64,15 @@ def upload(client, name="IM0001", data=DATA):
     """The browser's whole upload: start, part URLs, a PUT per part, complete. The stored Document."""
     document = start_upload(client, name, data)
     for number, url in part_urls(client, document, list(range(1, document["part_count"] + 1))).items():
-        assert requests.put(url, data=part_bytes(document, number, data), timeout=30).status_code == 200
+        assert put_part(url, part_bytes(document, number, data)).status_code == 200
     completed = post(client, document["complete_url"])
     assert completed.status_code == 200, completed.content
     return Document.objects.get(public_id=document["id"])
+
+
+def put_part(url, data, **kwargs):
+    """The browser's PUT of one part, with its CRC32 headers."""
+    return requests.put(url, data=data, headers=checksum_headers(data), timeout=30, **kwargs)
 
 
 def stored_parts(client, document):
@@ -85,7 +92,7 @@ def test_whole_upload_protocol_passes_on_rgw_and_the_file_is_recorded(family, rg
     urls = part_urls(client, document, [1, 2, 3])
     assert document["part_count"] == 3 and all(url.startswith(rgw_server.endpoint + "/") for url in urls.values())
     for number, url in urls.items():
-        assert requests.put(url, data=part_bytes(document, number), timeout=30).status_code == 200
+        assert put_part(url, part_bytes(document, number)).status_code == 200
     assert stored_parts(client, document) == [1, 2, 3]
     completed = post(client, document["complete_url"])
 
@@ -102,9 +109,9 @@ def test_part_url_with_a_tampered_signature_is_refused_by_s3(family):
     client, _draft = family
     document = start_upload(client)
     url = part_urls(client, document, [1])[1]
-    assert requests.put(tamper_signature(url), data=part_bytes(document, 1), timeout=30).status_code == 403
+    assert put_part(tamper_signature(url), part_bytes(document, 1)).status_code == 403
     assert stored_parts(client, document) == []
-    assert requests.put(url, data=part_bytes(document, 1), timeout=30).status_code == 200  # the genuine one works
+    assert put_part(url, part_bytes(document, 1)).status_code == 200  # the genuine one works
 
 
 def test_expired_part_url_is_refused_by_s3(family, settings):
@@ -114,10 +121,10 @@ def test_expired_part_url_is_refused_by_s3(family, settings):
     url = part_urls(client, document, [1])[1]
     assert "X-Amz-Expires=1&" in url
     time.sleep(2.5)
-    assert requests.put(url, data=part_bytes(document, 1), timeout=30).status_code == 403
+    assert put_part(url, part_bytes(document, 1)).status_code == 403
     assert stored_parts(client, document) == []
     fresh = part_urls(client, document, [1])[1]
-    assert requests.put(fresh, data=part_bytes(document, 1), timeout=30).status_code == 200
+    assert put_part(fresh, part_bytes(document, 1)).status_code == 200
 
 
 def test_part_url_used_for_another_part_number_is_refused_by_s3(family):
@@ -125,12 +132,7 @@ def test_part_url_used_for_another_part_number_is_refused_by_s3(family):
     document = start_upload(client)
     url = part_urls(client, document, [1])[1]
     assert "partNumber=1&" in url
-    assert (
-        requests.put(
-            url.replace("partNumber=1&", "partNumber=2&"), data=part_bytes(document, 2), timeout=30
-        ).status_code
-        == 403
-    )
+    assert put_part(url.replace("partNumber=1&", "partNumber=2&"), part_bytes(document, 2)).status_code == 403
     assert stored_parts(client, document) == []
 
 

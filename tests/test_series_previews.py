@@ -93,7 +93,7 @@ def test_files_not_yet_scanned_clean_are_not_read_when_scanning_is_on(s3_storage
     settings.PREVIEW_REQUIRES_CLEAN_SCAN = True
     request_obj = make_submitted()
     for document in store_series(request_obj, s3_client, s3_storage, count=2):
-        document.scan_result = ""
+        document.scan_status = "pending"  # quarantined until clamd answers
         document.save()
 
     assert tasks.render_previews(request_obj.pk) == 0

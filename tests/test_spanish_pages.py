@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from requests_app import archives, family_timeline, intake, tokens
+from requests_app import family_timeline, intake, tokens
 from requests_app.models import SecondOpinionRequest
+from requests_app.uploads import archives
 
 from . import answers, flow, links, po_catalog
 from .factories import CompleteDraftFactory, SubmittedRequestFactory

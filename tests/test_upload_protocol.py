@@ -50,7 +50,7 @@ def test_multipart_upload_through_part_urls_is_completed_verified_and_listed_on_
     assert response.status_code == 201
     assert document["part_count"] == 3 and document["part_size"] == 5 * MiB
     if backend == "s3":
-        assert all(url.startswith("http://127.0.0.1:") for url in uploader.urls(document, [1, 2, 3]).values())
+        assert all(url.startswith("http://127.0.0.1:") for url in uploader.urls(document, [1, 2, 3], data).values())
     uploader.send_parts(document, data)
     completed = uploader.complete(document).json()
 

@@ -15,7 +15,7 @@ from requests_app.models import Document
 
 from .factories import CompleteDraftFactory
 from .sessions import open_draft
-from .upload_client import Uploader
+from .upload_client import Uploader, checksum_headers, crc32_b64
 from .upload_samples import dicom_bytes
 
 
@@ -93,7 +93,8 @@ def test_links_for_the_browser_are_signed_for_the_public_endpoint_and_work_there
     backend = uploads.get_backend()
     document = SimpleNamespace(storage_key="records/scan.dcm", multipart_upload_id=None)
     document.multipart_upload_id = backend.create_multipart_upload(document.storage_key, "application/dicom")
-    part_url = backend.part_url(document, 1)
+    part_url = backend.part_url(document, 1, len(b"part one"), crc32_b64(b"part one"))
     assert part_url.startswith(public + "/")
-    assert requests.put(part_url, data=b"part one", timeout=30).status_code == 200
+    sent = requests.put(part_url, data=b"part one", headers=checksum_headers(b"part one"), timeout=30)
+    assert sent.status_code == 200
     assert backend.list_parts(document) == [(1, len(b"part one"))]

@@ -16,13 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import family_timeline, intake, storage, uploads, workflow
-from ..models import AuditLogEntry, Document, DocumentStatus
+from ..models import AuditLogEntry, Document, DocumentStatus, ScanStatus
+from ..uploads import checks, content_types
 from ..uploads.policy import EXTENSIONS
 from . import audit, fhir_export, previews, slides
 from .forms import CATEGORY_LABELS, AssignForm, NoteForm
 
 #: How long a staff member's document download link (a presigned S3 URL) works: long enough to start it.
 DOWNLOAD_LINK_SECONDS = 120
+#: Scan states a staff member may release (open unscanned) with an explicit, audited action.
+RELEASABLE_SCAN_STATES = (ScanStatus.TOO_LARGE, ScanStatus.UNSCANNED)
 
 
 def document_row(d):
@@ -33,6 +36,8 @@ def document_row(d):
         "size": uploads.human_size(d.stored_size or d.declared_size),
         "type": d.detected_type or d.declared_content_type,
         "summary": uploads.describe_document(d),
+        "scan": uploads.scan_label(d),
+        "may_release": d.status == DocumentStatus.UPLOADED and d.scan_status in RELEASABLE_SCAN_STATES,
     }
 
 
@@ -72,15 +77,53 @@ def detail_context(model_admin, request, obj):
 
 
 def download_view(model_admin, request, object_id, document_id):
-    """Staff download of one record: permission checked, audited, then a link valid for minutes."""
+    """Staff download of one record: permission checked, quarantine respected, audited, then a link valid
+    for minutes. A POST with ``release`` opens a file the scanner could not check (audited too)."""
     obj = model_admin.get_object(request, unquote(object_id))
     if obj is None:
         raise Http404
     if not model_admin.has_document_permission(request, obj):
         raise PermissionDenied
-    document = get_object_or_404(Document, public_id=document_id, request=obj, status=DocumentStatus.UPLOADED)
+    finished = (DocumentStatus.UPLOADED, DocumentStatus.REJECTED)
+    document = get_object_or_404(Document, public_id=document_id, request=obj, status__in=finished)
+    if request.method == "POST" and "release" in request.POST:
+        return _release(request, obj, document)
+    if not document.is_openable:
+        messages.error(request, quarantine_message(document))
+        return HttpResponseRedirect(_documents_url(obj))
     audit.record_access(request, AuditLogEntry.Action.DOWNLOAD_DOCUMENT, request_obj=obj, document=document)
     return document_response(document)
+
+
+def quarantine_message(document):
+    """Why staff cannot open a document yet (or at all)."""
+    if document.scan_status == ScanStatus.INFECTED:
+        return _("%(name)s cannot be downloaded: the malware scanner found %(signature)s.") % {
+            "name": document.original_name,
+            "signature": document.scan_signature,
+        }
+    if document.scan_status in RELEASABLE_SCAN_STATES:
+        return _("%(name)s could not be scanned for malware (%(state)s). Release it first if you must open it.") % {
+            "name": document.original_name,
+            "state": document.get_scan_status_display(),
+        }
+    if document.status != DocumentStatus.UPLOADED:
+        return _("%(name)s was not accepted and cannot be downloaded.") % {"name": document.original_name}
+    return _("%(name)s is still being scanned for malware. Please try again in a few minutes.") % {
+        "name": document.original_name
+    }
+
+
+def _release(request, obj, document):
+    """Open a file that could not be scanned, on a staff member's explicit request, recorded in the audit log."""
+    if checks.release_unscanned(document):
+        audit.record_access(request, AuditLogEntry.Action.RELEASE_DOCUMENT, request_obj=obj, document=document)
+        messages.warning(request, _("%(name)s was released without a malware scan.") % {"name": document.original_name})
+    return HttpResponseRedirect(_documents_url(obj))
+
+
+def _documents_url(obj):
+    return reverse("admin:requests_app_secondopinionrequest_change", args=[obj.pk]) + "#documents"
 
 
 def download_filename(document):
@@ -96,12 +139,21 @@ def download_filename(document):
 
 
 def document_response(document):
-    """S3: a redirect to a presigned URL that expires in minutes. Local files: streamed by Django."""
+    """S3: a redirect to a presigned URL that expires in minutes. Local files: streamed by Django.
+
+    Either way an attachment of the type the server decided from the content, never rendered inline.
+    """
     records = storage.records_storage()
     filename = download_filename(document)
+    content_type = content_types.stored_content_type(document.detected_type)
     if storage.uses_s3():
-        return HttpResponseRedirect(records.signed_download_url(document.storage_key, filename, DOWNLOAD_LINK_SECONDS))
-    return FileResponse(records.open(document.storage_key, "rb"), as_attachment=True, filename=filename)
+        url = records.signed_download_url(document.storage_key, filename, DOWNLOAD_LINK_SECONDS, content_type)
+        return HttpResponseRedirect(url)
+    response = FileResponse(
+        records.open(document.storage_key, "rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

@@ -7,9 +7,9 @@ import base64
 import re
 from datetime import date
 
-from ..content_types import CONTENT_TYPES
 from ..models import DocumentCategory, DocumentStatus, ReportType
 from ..uploads import sniffing
+from ..uploads.content_types import CONTENT_TYPES
 from .common import choice_concept, datetime_value, new_resource, prune, reference, resource_uuid, system_base
 
 DICOM_MODALITY_SYSTEM = "http://dicom.nema.org/resources/ontology/DCM"

@@ -21,7 +21,7 @@ from .choices import (
     VisitPreference,
     YesNoUnsure,
 )
-from .documents import AVAILABILITY_FIELDS, Document, DocumentStatus
+from .documents import AVAILABILITY_FIELDS, OPENABLE_SCAN_STATES, Document, DocumentStatus, ScanStatus
 from .links import ResumeLink
 from .notifications import Notification
 from .previews import SeriesPreview, SlidesReceipt
@@ -30,6 +30,8 @@ from .workflow import AuditLogEntry, InternalNote, RecordsRequest, StatusChange
 
 __all__ = [
     "AVAILABILITY_FIELDS",
+    "OPENABLE_SCAN_STATES",
+    "ScanStatus",
     "CLOSED_STATUSES",
     "OPEN_STATUSES",
     "AuditLogEntry",

@@ -8,6 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from .choices import DocumentCategory, ReportType
 
 
+class ScanStatus(models.TextChoices):
+    """Where a completed file stands with the checks after upload (uploads/checks.py); only some may be opened."""
+
+    PENDING = "pending", _("Scanning")
+    CLEAN = "clean", _("Clean")
+    INFECTED = "infected", _("Infected")
+    TOO_LARGE = "too_large", _("Too large to scan")
+    UNSCANNED = "unscanned", _("Could not be scanned")
+    RELEASED = "released", _("Released unscanned by staff")
+    OFF = "off", _("Not scanned")
+
+
+#: Scan states whose file staff may open: scanned clean, explicitly released, or scanning switched off.
+OPENABLE_SCAN_STATES = (ScanStatus.CLEAN, ScanStatus.RELEASED, ScanStatus.OFF)
+
+
 class DocumentStatus(models.TextChoices):
     PENDING = "pending", _("Uploading")
     UPLOADED = "uploaded", _("Uploaded")
@@ -54,8 +70,12 @@ class Document(models.Model):
     rejection_reason = models.CharField(max_length=300, blank=True)
     # DICOM header summary and other metadata read after upload (never pixel data).
     metadata = models.JSONField(default=dict, blank=True)
-    # Free text staff may read beside a file; nothing in the portal writes it yet.
-    scan_result = models.CharField(max_length=40, blank=True)
+    # Filled by the checks after completion (uploads/checks.py): until openable, the file is quarantined.
+    scan_status = models.CharField(max_length=10, choices=ScanStatus.choices, blank=True)
+    scan_signature = models.CharField(max_length=200, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    # The object's checksum as storage computed it from the browser's per-part CRC32s ("CRC32 <b64>-<parts>").
+    checksum = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     uploaded_after_submission = models.BooleanField(default=False)
@@ -68,3 +88,8 @@ class Document(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_openable(self):
+        """Whether staff may download it: uploaded, and scanned clean, released, or scanning is off."""
+        return self.status == DocumentStatus.UPLOADED and self.scan_status in OPENABLE_SCAN_STATES

@@ -67,6 +67,7 @@ class AuditLogEntry(models.Model):
         VIEW_REQUEST = "view_request", _("Viewed request")
         VIEW_REQUEST_LIST = "view_request_list", _("Viewed request list")
         DOWNLOAD_DOCUMENT = "download_document", _("Downloaded document")
+        RELEASE_DOCUMENT = "release_document", _("Released a document that could not be scanned")
         EXPORT = "export", _("Exported requests")
         LOGIN = "login", _("Signed in")
         LOGIN_FAILED = "login_failed", _("Sign-in failed")

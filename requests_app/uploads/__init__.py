@@ -5,12 +5,13 @@
 - ``sniffing``: what a stored file really is, from ranged reads of its bytes;
 - ``protocol``: start, part URLs, complete (with content verification), remove;
 - ``backends``: S3 multipart uploads, and local files as the embedded default;
+- ``checks``: after completion, archives inspected and files scanned for malware (quarantine until then);
 - ``display``: document summaries, review-page lines, each upload area and the client's configuration.
 """
 
 from .access import accepts_uploads, owned_document, upload_owner
 from .backends import LocalUploadBackend, get_backend
-from .display import client_config, describe_document, document_summary, review_lines, upload_area
+from .display import client_config, describe_document, document_summary, review_lines, scan_label, upload_area
 from .errors import UploadGone, UploadRefused
 from .policy import accepted_types, choose_part_size, human_size, part_count
 from .protocol import StartRequest, complete_upload, part_urls, remove_document, start_upload, stored_parts
@@ -34,6 +35,7 @@ __all__ = [
     "part_urls",
     "remove_document",
     "review_lines",
+    "scan_label",
     "start_upload",
     "stored_parts",
     "upload_area",

@@ -24,11 +24,11 @@ LOCAL_PART_SALT = "requests_app.uploads.local-part"
 
 
 class StoredPart(tuple):
-    """``(number, size)`` of a part storage holds, carrying S3's ETag for completion (None on local files)."""
+    """``(number, size)`` of a part storage holds, with S3's ETag and CRC32 for completion (None on local files)."""
 
-    def __new__(cls, number, size, etag=None):
+    def __new__(cls, number, size, etag=None, crc32=None):
         part = super().__new__(cls, (number, size))
-        part.etag = etag
+        part.etag, part.crc32 = etag, crc32
         return part
 
 
@@ -43,6 +43,8 @@ def get_backend():
 class S3UploadBackend:
     """Presigned multipart uploads on S3: the browser talks to S3, Django only signs and checks."""
 
+    requires_checksums = True  # each part URL signs the part's CRC32
+
     def __init__(self, storage):
         self.storage = storage
         self.client = storage.connection.meta.client
@@ -54,12 +56,19 @@ class S3UploadBackend:
         return f"{location}/{key}" if location else key
 
     def create_multipart_upload(self, key, content_type):
-        params = {"Bucket": self.bucket, "Key": self.object_key(key), **encryption_parameters()}
-        if content_type:
-            params["ContentType"] = content_type[:120]
+        """``content_type``: the server's choice (content_types.stored_content_type), never the browser's."""
+        params = {
+            "Bucket": self.bucket,
+            "Key": self.object_key(key),
+            "ACL": "private",  # private even where the bucket's own settings were loosened
+            "ChecksumAlgorithm": "CRC32",  # every part must carry its CRC32, which S3 checks
+            "ContentType": content_type,
+            **encryption_parameters(),
+        }
         return self.client.create_multipart_upload(**params)["UploadId"]
 
-    def part_url(self, document, number):
+    def part_url(self, document, number, length, crc32):
+        """A URL for one part that signs its exact length and CRC32 (base64): S3 refuses any other bytes."""
         return self.signer.generate_presigned_url(
             "upload_part",
             Params={
@@ -67,6 +76,9 @@ class S3UploadBackend:
                 "Key": self.object_key(document.storage_key),
                 "UploadId": document.multipart_upload_id,
                 "PartNumber": number,
+                "ContentLength": length,
+                "ChecksumAlgorithm": "CRC32",
+                "ChecksumCRC32": crc32,
             },
             ExpiresIn=settings.UPLOAD_PART_URL_EXPIRY_SECONDS,
         )
@@ -83,19 +95,47 @@ class S3UploadBackend:
                 )
             except self.client.exceptions.NoSuchUpload:
                 return None  # aborted (the bucket's lifecycle rule, or the clean-up task)
-            parts.extend(StoredPart(p["PartNumber"], p["Size"], p["ETag"]) for p in page.get("Parts", []))
+            parts.extend(
+                StoredPart(p["PartNumber"], p["Size"], p["ETag"], p.get("ChecksumCRC32")) for p in page.get("Parts", [])
+            )
             if not page.get("IsTruncated"):
                 break
             marker = page["NextPartNumberMarker"]
         return sorted(parts)
 
     def complete_multipart_upload(self, document, parts):
-        """``parts``: what ``list_parts`` returned (S3's own ETags, never the browser's)."""
-        self.client.complete_multipart_upload(
+        """``parts``: what ``list_parts`` returned (S3's own ETags and checksums, never the browser's).
+
+        Returns the object's checksum as S3 records it ("CRC32 <base64>-<parts>"), "" if it keeps none.
+        """
+        completed = self.client.complete_multipart_upload(
             Bucket=self.bucket,
             Key=self.object_key(document.storage_key),
             UploadId=document.multipart_upload_id,
-            MultipartUpload={"Parts": [{"PartNumber": p[0], "ETag": p.etag} for p in parts]},
+            MultipartUpload={"Parts": [_completed_part(p) for p in parts]},
+        )
+        checksum = completed.get("ChecksumCRC32") or ""
+        if checksum and "-" not in checksum:
+            checksum = f"{checksum}-{len(parts)}"  # a checksum of the parts' checksums: say how many
+        return f"CRC32 {checksum}" if checksum else ""
+
+    def iter_chunks(self, key, chunk_bytes):
+        """The object's bytes as a stream of chunks of at most ``chunk_bytes`` (never whole in memory)."""
+        body = self.client.get_object(Bucket=self.bucket, Key=self.object_key(key))["Body"]
+        try:
+            yield from body.iter_chunks(chunk_bytes)
+        finally:
+            body.close()
+
+    def set_content_type(self, key, content_type):
+        """Store another Content-Type on the object (a copy onto itself, done only when it changes)."""
+        self.client.copy_object(
+            Bucket=self.bucket,
+            Key=self.object_key(key),
+            CopySource={"Bucket": self.bucket, "Key": self.object_key(key)},
+            MetadataDirective="REPLACE",
+            ContentType=content_type,
+            **encryption_parameters(),
         )
 
     def size(self, key):
@@ -125,10 +165,19 @@ class S3UploadBackend:
                 yield key, upload["UploadId"], upload["Initiated"]
 
 
+def _completed_part(part):
+    """One part as CompleteMultipartUpload names it: S3's ETag, and its CRC32 when S3 recorded one."""
+    named = {"PartNumber": part[0], "ETag": part.etag}
+    if part.crc32:
+        named["ChecksumCRC32"] = part.crc32
+    return named
+
+
 class LocalUploadBackend:
     """The embedded default: parts are written by a Django view under MEDIA_ROOT, then joined on completion."""
 
     STAGING = ".uploads-in-progress"
+    requires_checksums = False
 
     def __init__(self, storage):
         self.storage = storage
@@ -146,7 +195,8 @@ class LocalUploadBackend:
         (staging / "key").write_text(key)
         return upload_id
 
-    def part_url(self, document, number):
+    def part_url(self, document, number, length=None, crc32=None):
+        # The view checks the length against the document; the local disk needs no transfer checksum.
         token = signing.TimestampSigner(salt=LOCAL_PART_SALT).sign(f"{document.public_id}:{number}")
         path = reverse("requests_app:upload_local_part", args=[document.public_id, number])
         return f"{path}?token={token}"
@@ -197,6 +247,15 @@ class LocalUploadBackend:
                 with open(staging / f"{number:05d}.part", "rb") as part:
                     shutil.copyfileobj(part, out, MiB)
         shutil.rmtree(staging, ignore_errors=True)
+        return ""
+
+    def iter_chunks(self, key, chunk_bytes):
+        with self.storage.open(key, "rb") as handle:
+            while chunk := handle.read(chunk_bytes):
+                yield chunk
+
+    def set_content_type(self, key, content_type):
+        """Local files keep no Content-Type: downloads send the detected one."""
 
     def size(self, key):
         return self.storage.size(key)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import AVAILABILITY_FIELDS, DocumentCategory, DocumentStatus, ReportType
+from ..models import AVAILABILITY_FIELDS, DocumentCategory, DocumentStatus, ReportType, ScanStatus
 from . import sniffing
 from .policy import (
     accepted_extensions,
@@ -37,6 +37,16 @@ def document_summary(document):
         "complete_url": reverse("requests_app:upload_complete", args=[document.public_id]),
         "remove_url": reverse("requests_app:upload_remove", args=[document.public_id]),
     }
+
+
+def scan_label(document):
+    """The scan state as staff read it: "Scanning", "Infected: <signature>", "Not scanned" ("" until completed)."""
+    if not document.scan_status:
+        return ""
+    label = str(ScanStatus(document.scan_status).label)
+    if document.scan_status == ScanStatus.INFECTED and document.scan_signature:
+        return f"{label}: {document.scan_signature}"
+    return label
 
 
 def describe_document(document):

@@ -47,6 +47,15 @@ def accepted_extensions(category):
     return [ext for kind in accepted_types(category) for ext in EXTENSIONS.get(kind, [])]
 
 
+def expected_kind(category, name):
+    """The accepted type a file's name suggests (DICOM for a name without extension where DICOM is accepted)."""
+    extension = posixpath.splitext(name.lower())[1]
+    for kind in accepted_types(category):
+        if extension in EXTENSIONS.get(kind, []):
+            return kind
+    return sniffing.DICOM if accepts_files_without_extension(category) else None
+
+
 def accepts_files_without_extension(category):
     """CDs hold DICOM files without extensions: allowed wherever DICOM is."""
     return sniffing.DICOM in accepted_types(category)
@@ -134,6 +143,11 @@ def choose_part_size(size):
     if wanted > minimum:
         wanted = math.ceil(wanted / MiB) * MiB
     return min(wanted, S3_MAX_PART)
+
+
+def part_length(document, number):
+    """The exact length of part ``number`` (every part is the part size but the last)."""
+    return min(document.part_size, document.declared_size - (number - 1) * document.part_size)
 
 
 def part_count(document):

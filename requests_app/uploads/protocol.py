@@ -2,14 +2,17 @@
 
 1. ``start_upload`` creates a pending Document bound to the uploading request, a server-made
    object key and a multipart upload, with a part size chosen from the declared size;
-2. the browser asks ``part_urls`` for the parts it still has to send (``stored_parts`` says
-   which ones storage already holds, so a reload resumes instead of starting over) and PUTs
-   them straight to storage, a few at a time;
+2. the browser asks ``part_urls`` for the parts it still has to send, naming each part's CRC32
+   (``stored_parts`` says which ones storage already holds, so a reload resumes instead of
+   starting over) and PUTs them straight to storage, a few at a time; on S3 each URL signs the
+   part's exact length and CRC32, so S3 itself refuses any other bytes;
 3. ``complete_upload`` lists the stored parts itself (ListParts, never the browser's ETags),
-   completes the object, checks its size and sniffs its type from ranged reads, and marks the
-   document uploaded or rejected (deleting the object).
+   completes the object naming each part's checksum, checks its size, decides its type from its
+   content (head, and tail for a PDF) and marks the document uploaded but quarantined, or
+   rejected (deleting the object); ``checks`` then inspects archives and scans for malware.
 """
 
+import base64
 import logging
 import posixpath
 import uuid
@@ -24,7 +27,7 @@ from django.utils.translation import gettext as _
 from .. import series_previews, workflow
 from ..models import Document, DocumentCategory, DocumentStatus, ReportType, SecondOpinionRequest, Status
 from ..validators import hidden_characters
-from . import sniffing
+from . import checks, content_types, sniffing
 from .backends import get_backend
 from .errors import UploadGone, UploadRefused
 from .policy import (
@@ -35,8 +38,10 @@ from .policy import (
     check_request_room,
     choose_part_size,
     describe_accepted,
+    expected_kind,
     human_size,
     part_count,
+    part_length,
 )
 
 logger = logging.getLogger(__name__)
@@ -85,10 +90,21 @@ def start_upload(owner, spec: StartRequest):
             declared_size=spec.size,
             declared_content_type=(spec.content_type or "")[:120],
             storage_key=key,
-            multipart_upload_id=backend.create_multipart_upload(key, spec.content_type),
+            multipart_upload_id=backend.create_multipart_upload(
+                key, _content_type_before_sniffing(spec.category, name)
+            ),
             part_size=choose_part_size(spec.size),
             uploaded_after_submission=not locked.is_draft,
         )
+
+
+def _content_type_before_sniffing(category, name):
+    """The Content-Type an object is created with: what its name leads the server to expect (never the browser's).
+
+    Chosen at creation so the common case needs no copy; ``_store_detected_content_type`` corrects it
+    once the content is known, if the content turned out to be another accepted type.
+    """
+    return content_types.stored_content_type(expected_kind(category, name))
 
 
 def stored_parts(document):
@@ -120,8 +136,12 @@ def forget_gone_upload(document):
     )
 
 
-def part_urls(document, numbers):
-    """Fresh, short-lived URLs for the given part numbers (at most 100 per call)."""
+def part_urls(document, numbers, checksums=None):
+    """Fresh, short-lived URLs for the given part numbers (at most 100 per call).
+
+    ``checksums`` maps each part number to its CRC32 (base64 of the 4 big-endian bytes, as S3 writes
+    it); S3 needs one per part, since each URL signs it with the part's exact length.
+    """
     if document.status != DocumentStatus.PENDING:
         raise UploadRefused(_("This upload has already finished."), status=409)
     count = part_count(document)
@@ -129,7 +149,21 @@ def part_urls(document, numbers):
     if not wanted or wanted[0] < 1 or wanted[-1] > count:
         raise UploadRefused(_("Those parts do not belong to this file."))
     backend = get_backend()
-    return {n: backend.part_url(document, n) for n in wanted}
+    crc32s = {n: _valid_crc32((checksums or {}).get(n), backend) for n in wanted}
+    return {n: backend.part_url(document, n, part_length(document, n), crc32s[n]) for n in wanted}
+
+
+def _valid_crc32(value, backend):
+    """A part's CRC32 as S3 takes it (8 base64 characters), or UploadRefused when S3 needs one and it is not."""
+    if isinstance(value, str) and len(value) == 8 and value.endswith("=="):
+        try:
+            if len(base64.b64decode(value, validate=True)) == 4:
+                return value
+        except ValueError:
+            pass
+    if getattr(backend, "requires_checksums", False):
+        raise UploadRefused(_("Each part must come with its checksum. Please reload the page and try again."))
+    return None
 
 
 def complete_upload(document_pk):
@@ -153,7 +187,9 @@ def complete_upload(document_pk):
             document.status = DocumentStatus.UPLOADED
             document.completed_at = timezone.now()
             document.rejection_reason = ""
+            document.scan_status = checks.initial_scan_status(document)
             document.save()
+            checks.queue_checks_after_commit(document)
     if document.status == DocumentStatus.REMOVED:
         raise gone()  # after the block, so the "removed" mark is committed
     on_document_completed(document)
@@ -173,7 +209,7 @@ def _assemble(document, backend):
     if reason:
         return reason
     try:
-        backend.complete_multipart_upload(document, parts)
+        document.checksum = backend.complete_multipart_upload(document, parts)[:80]
     except Exception:
         logger.exception("completing multipart upload failed for document %s", document.pk)
         return _("Storage could not put the file together. Please try again.")
@@ -209,7 +245,7 @@ def verify_content(document, backend):
     """None when the bytes are what the category accepts (filling detected_type and metadata), else the reason."""
     head_length = min(document.stored_size, max(settings.UPLOAD_DICOM_HEADER_BYTES, sniffing.SNIFF_BYTES))
     head = backend.read_range(document.storage_key, 0, head_length - 1)
-    kind = sniffing.detect_type(head)
+    kind = content_types.detect_kind(head, _pdf_tail(document, backend, head))
     if kind not in accepted_types(document.category):
         looks_like = sniffing.TYPE_LABELS.get(kind, _("a type we cannot open"))
         return _("This file is %(looks)s, which we cannot accept here. %(accepted)s") % {
@@ -217,12 +253,28 @@ def verify_content(document, backend):
             "accepted": describe_accepted(document.category),
         }
     document.detected_type = kind
+    _store_detected_content_type(document, backend)
     try:
         metadata = _read_metadata(document, backend, kind, head)
     except sniffing.UnsafeZip as unsafe:
         return _("We cannot accept this ZIP file: %(why)s") % {"why": unsafe}
     document.metadata = {**document.metadata, **metadata}
     return None
+
+
+def _pdf_tail(document, backend, head):
+    """The file's last kilobyte when its head looks like a PDF (one more ranged read), else nothing."""
+    if sniffing.detect_type(head) != sniffing.PDF:
+        return b""
+    start = max(0, document.stored_size - content_types.PDF_TAIL_BYTES)
+    return backend.read_range(document.storage_key, start, document.stored_size - 1)
+
+
+def _store_detected_content_type(document, backend):
+    """Make the object's stored Content-Type the one its content decided, if creation guessed otherwise."""
+    decided = content_types.stored_content_type(document.detected_type)
+    if decided != _content_type_before_sniffing(document.category, document.original_name):
+        backend.set_content_type(document.storage_key, decided)
 
 
 def _read_metadata(document, backend, kind, head):

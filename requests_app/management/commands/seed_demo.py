@@ -285,7 +285,7 @@ class Command(BaseCommand):
                     metadata={"dicom": {"modality": rng.choice(["MR", "CT", "PT"]), "study_date": "20260105"}}
                     if is_scan
                     else {},
-                    scan_result="clean",
+                    scan_status="clean",
                     completed_at=request_obj.submitted_at,
                 )
             )

@@ -10,9 +10,11 @@
 // An upload storage has aborted (too old: the bucket's lifecycle rule) is answered 410 "gone": the client
 // forgets it and starts the same file over by itself.
 
+import { partChecksum } from "./crc32.js";
+
 const PARALLEL_PARTS = 4;
 const PARALLEL_FILES = 3;
-const URL_BATCH = 50;
+const URL_BATCH = 4; // part URLs asked for at once at most (each needs its part's CRC32 first)
 const URL_MAX_AGE_MS = 10 * 60 * 1000; // the server's URLs live 15 minutes: refresh well before
 const MAX_ATTEMPTS = 8;
 const STORE_KEY = "portal-uploads-v1";
@@ -118,6 +120,7 @@ export class Transfer {
     this.inFlight = new Map(); // part number -> bytes sent so far
     this.requests = new Set();
     this.urls = new Map(); // part number -> {url, at}
+    this.checksums = new Map(); // part number -> CRC32 (base64), signed into its URL
     this.generation = 0; // bumped when the upload starts over: older parts' retries then stop
     this.done = false;
     this.cancelled = false;
@@ -175,6 +178,7 @@ export class Transfer {
     this.doneParts = new Map();
     this.inFlight = new Map();
     this.urls = new Map();
+    this.checksums = new Map(); // a new upload may cut the file differently
     this.listener.state("The earlier upload of this file expired. Starting it again…", "text-warning-emphasis");
     this.listener.progress();
   }
@@ -231,18 +235,31 @@ export class Transfer {
     remember(this.key, { id: data.id, parts_url: data.parts_url });
   }
 
+  // Each URL signs its part's CRC32, so a part's URL is asked for once its own checksum is computed (never
+  // waiting for other parts' checksums); parts already checksummed whose URL expired ride along.
   async urlFor(number) {
     const cached = this.urls.get(number);
     if (cached && performance.now() - cached.at < URL_MAX_AGE_MS) return cached.url;
-    const wanted = [];
-    for (let n = number; n <= this.document.part_count && wanted.length < URL_BATCH; n += 1) {
-      if (!this.doneParts.has(n)) wanted.push(n);
+    const checksums = { [number]: await this.checksumOf(number) };
+    for (let n = number + 1; n <= this.document.part_count && Object.keys(checksums).length < URL_BATCH; n += 1) {
+      if (this.checksums.has(n) && !this.doneParts.has(n) && !this.inFlight.has(n)) checksums[n] = this.checksums.get(n);
     }
-    const { response, data } = await postJSON(this.document.parts_url, this.options.csrf, { parts: wanted });
+    const body = { parts: Object.keys(checksums).map(Number), checksums };
+    const { response, data } = await postJSON(this.document.parts_url, this.options.csrf, body);
     if (!response.ok) throw new Error(data.error || "Could not prepare the upload.");
     const at = performance.now();
     for (const [n, url] of Object.entries(data.urls)) this.urls.set(Number(n), { url, at });
     return this.urls.get(number).url;
+  }
+
+  async checksumOf(number) {
+    if (!this.checksums.has(number)) this.checksums.set(number, await partChecksum(this.partBlob(number)));
+    return this.checksums.get(number);
+  }
+
+  partBlob(number) {
+    const start = (number - 1) * this.document.part_size;
+    return this.file.slice(start, start + this.partSize(number));
   }
 
   async sendMissingParts() {
@@ -268,6 +285,11 @@ export class Transfer {
         this.inFlight.delete(number);
         if (this.cancelled || this.generation !== generation) return;
         if (error.status === 403) this.urls.delete(number); // expired URL: ask for a fresh one
+        if (error.status === 400) {
+          // Storage refused the bytes for their checksum (the file changed while it was read): read it again.
+          this.checksums.delete(number);
+          this.urls.delete(number);
+        }
         // S3's NoSuchUpload (or, where its error lacks CORS headers, a repeated failure): was the upload aborted?
         if (error.status === 404 || attempt >= 2) await this.throwIfGone();
         if (attempt >= MAX_ATTEMPTS) throw new Error("The connection keeps failing.");
@@ -291,12 +313,15 @@ export class Transfer {
 
   // XMLHttpRequest rather than fetch: only it reports upload progress.
   put(number, url) {
-    const start = (number - 1) * this.document.part_size;
-    const blob = this.file.slice(start, start + this.partSize(number));
+    const blob = this.partBlob(number);
+    const checksum = this.checksums.get(number);
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       this.requests.add(xhr);
       xhr.open("PUT", url);
+      // Both headers: the URL signs them, and S3 checks the CRC32 against the bytes it receives.
+      xhr.setRequestHeader("x-amz-checksum-crc32", checksum);
+      xhr.setRequestHeader("x-amz-sdk-checksum-algorithm", "CRC32");
       xhr.upload.onprogress = (event) => {
         this.inFlight.set(number, event.loaded);
         this.listener.progress();

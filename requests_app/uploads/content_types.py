@@ -10,7 +10,7 @@ browser would render as a page). Here a PDF must have its header within the firs
 import posixpath
 import re
 
-from .uploads import sniffing
+from . import sniffing
 
 #: Kinds of archive entries beyond sniffing's types.
 TEXT = "text"

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from ..models.choices import DocumentCategory
+from . import sniffing
 from .content_types import EMPTY, MARKUP, PROGRAM, TEXT, entry_kind
-from .models.choices import DocumentCategory
-from .uploads import sniffing
 
 MiB = 1024 * 1024
 READ_BYTES = 1 * MiB  # raw bytes per read from storage
