@@ -90,6 +90,7 @@ gettext:
 
 messages: install-dev gettext
 	$(BIN)/python manage.py makemessages -l es --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
+	$(BIN)/python manage.py makemessages -d djangojs -l es --ignore ".venv/*" --ignore "bench/*" --ignore "tests/*" --ignore "var/*" --ignore "static/vendor/*"
 	$(BIN)/python manage.py compilemessages -l es --ignore ".venv/*"
 
 clean:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from requests_app.language import set_language
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("staff/", admin.site.urls),
     # The family's language switch (a cookie, no URL prefix: every address stays the same).
     path("i18n/setlang/", set_language, name="set_language"),
+    # The browser upload client's texts (locale/*/djangojs.po), as a script from our origin (strict CSP).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("requests_app.urls")),
 ]
 

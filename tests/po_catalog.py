@@ -12,9 +12,9 @@ def _unquote(line):
     return re.sub(r"\\(.)", lambda m: _ESCAPES[m.group(1)], line.strip()[1:-1])
 
 
-def entries(language):
+def entries(language, domain="django"):
     """Each live (not obsolete) entry but the header, as a dict of msgid, msgid_plural, msgstr..., flags."""
-    path = Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.po"
+    path = Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / f"{domain}.po"
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         entry, key = {"flags": ""}, None
         for line in block.splitlines():

@@ -1,6 +1,7 @@
 // The browser's side of the file policy: refuse a wrong file before any byte is sent (the server checks again),
 // and turn a dropped folder into files.
 
+import { _, format } from "../i18n.js";
 import { humanSize } from "./protocol.js";
 
 const SNIFF_BYTES = 4096;
@@ -34,9 +35,13 @@ async function sniff(file) {
 
 /** Why a category's policy ({acceptedText, extensions, types, allowsNoExtension}) refuses a file, or null. */
 export async function refusal(file, policy, maxFileBytes) {
-  const notAccepted = `${file.name} is not a type we accept here. ${policy.acceptedText}`;
-  if (file.size === 0) return `${file.name} is empty.`;
-  if (file.size > maxFileBytes) return `${file.name} is too large (${humanSize(file.size)}). ${policy.acceptedText}`;
+  const notAccepted = format(_("%(name)s is not a type we accept here. %(accepted)s"), { name: file.name, accepted: policy.acceptedText });
+  if (file.size === 0) return format(_("%(name)s is empty."), { name: file.name });
+  if (file.size > maxFileBytes) return format(_("%(name)s is too large (%(size)s). %(accepted)s"), {
+      name: file.name,
+      size: humanSize(file.size),
+      accepted: policy.acceptedText,
+    });
   const extension = extensionOf(file.name);
   if (extension && !policy.extensions.includes(extension)) return notAccepted;
   if (!extension && !policy.allowsNoExtension) return notAccepted;

@@ -10,6 +10,7 @@
 // An upload storage has aborted (too old: the bucket's lifecycle rule) is answered 410 "gone": the client
 // forgets it and starts the same file over by itself.
 
+import { _, format } from "../i18n.js";
 import { partChecksum } from "./crc32.js";
 
 const PARALLEL_PARTS = 4;
@@ -179,7 +180,7 @@ export class Transfer {
     this.inFlight = new Map();
     this.urls = new Map();
     this.checksums = new Map(); // a new upload may cut the file differently
-    this.listener.state("The earlier upload of this file expired. Starting it again…", "text-warning-emphasis");
+    this.listener.state(_("The earlier upload of this file expired. Starting it again…"), "text-warning-emphasis");
     this.listener.progress();
   }
 
@@ -208,13 +209,13 @@ export class Transfer {
       if (part.size === this.partSize(part.number)) this.doneParts.set(part.number, part.size);
     }
     this.listener.resumed(data);
-    this.listener.state(`Continuing from ${humanSize(this.sentBytes())} already sent.`);
+    this.listener.state(format(_("Continuing from %(size)s already sent."), { size: humanSize(this.sentBytes()) }));
     this.listener.progress();
     return true;
   }
 
   async start() {
-    this.listener.state("Starting…");
+    this.listener.state(_("Starting…"));
     const { category, context, startUrl, csrf, reportType } = this.options;
     const { response, data } = await postJSON(startUrl, csrf, {
       name: this.file.name,
@@ -225,10 +226,10 @@ export class Transfer {
       content_type: this.file.type || "",
       context,
     });
-    if (response.status >= 500 || (!response.ok && !data.error)) throw new Error("The upload could not start.");
+    if (response.status >= 500 || (!response.ok && !data.error)) throw new Error(_("The upload could not start."));
     if (!response.ok) {
       this.rejected = true;
-      this.listener.refused(data.error || "The upload could not start. Please try again.");
+      this.listener.refused(data.error || _("The upload could not start. Please try again."));
       return;
     }
     this.document = data;
@@ -246,7 +247,7 @@ export class Transfer {
     }
     const body = { parts: Object.keys(checksums).map(Number), checksums };
     const { response, data } = await postJSON(this.document.parts_url, this.options.csrf, body);
-    if (!response.ok) throw new Error(data.error || "Could not prepare the upload.");
+    if (!response.ok) throw new Error(data.error || _("Could not prepare the upload."));
     const at = performance.now();
     for (const [n, url] of Object.entries(data.urls)) this.urls.set(Number(n), { url, at });
     return this.urls.get(number).url;
@@ -265,7 +266,7 @@ export class Transfer {
   async sendMissingParts() {
     const missing = [];
     for (let n = 1; n <= this.document.part_count; n += 1) if (!this.doneParts.has(n)) missing.push(n);
-    this.listener.state(missing.length ? "Uploading…" : "Checking the file…");
+    this.listener.state(missing.length ? _("Uploading…") : _("Checking the file…"));
     await Promise.all(missing.map((n) => partPool.run(() => this.sendPart(n))));
   }
 
@@ -292,10 +293,10 @@ export class Transfer {
         }
         // S3's NoSuchUpload (or, where its error lacks CORS headers, a repeated failure): was the upload aborted?
         if (error.status === 404 || attempt >= 2) await this.throwIfGone();
-        if (attempt >= MAX_ATTEMPTS) throw new Error("The connection keeps failing.");
+        if (attempt >= MAX_ATTEMPTS) throw new Error(_("The connection keeps failing."));
         const delay = Math.min(30000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random());
         const seconds = Math.ceil(delay / 1000);
-        this.listener.state(`Connection problem: trying part ${number} again in ${seconds} s…`, "text-warning-emphasis");
+        this.listener.state(format(_("Connection problem: trying part %(number)s again in %(seconds)s s…"), { number, seconds }), "text-warning-emphasis");
         await sleep(delay);
       }
     }
@@ -308,7 +309,7 @@ export class Transfer {
     } catch {
       return; // offline too: the part's own retries go on
     }
-    if (response.status === 410) throw new UploadGone("This upload expired.");
+    if (response.status === 410) throw new UploadGone(_("This upload expired."));
   }
 
   // XMLHttpRequest rather than fetch: only it reports upload progress.
@@ -329,31 +330,31 @@ export class Transfer {
       xhr.onload = () => {
         this.requests.delete(xhr);
         if (xhr.status >= 200 && xhr.status < 300) resolve();
-        else reject(Object.assign(new Error(`Part ${number} failed (${xhr.status}).`), { status: xhr.status }));
+        else reject(Object.assign(new Error(format(_("Part %(number)s failed (%(status)s)."), { number, status: xhr.status })), { status: xhr.status }));
       };
       xhr.onerror = xhr.onabort = xhr.ontimeout = () => {
         this.requests.delete(xhr);
-        reject(Object.assign(new Error(`Part ${number} was interrupted.`), { status: 0 }));
+        reject(Object.assign(new Error(format(_("Part %(number)s was interrupted."), { number })), { status: 0 }));
       };
       xhr.send(blob);
     });
   }
 
   async complete() {
-    this.listener.state("Checking the file…");
+    this.listener.state(_("Checking the file…"));
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       const { response, data } = await postJSON(this.document.complete_url, this.options.csrf);
-      if (response.status === 410) throw new UploadGone(data.error || "This upload expired.");
+      if (response.status === 410) throw new UploadGone(data.error || _("This upload expired."));
       if (response.status === 409 && data.error) {
         // Storage is missing parts (one was lost): ask which, and send those again.
         const answer = await fetch(this.document.parts_url, { credentials: "same-origin" });
-        if (answer.status === 410) throw new UploadGone("This upload expired.");
+        if (answer.status === 410) throw new UploadGone(_("This upload expired."));
         const stored = await answer.json();
         this.doneParts = new Map(stored.stored.map((p) => [p.number, p.size]));
         await this.sendMissingParts();
         continue;
       }
-      if (!response.ok) throw new Error(data.error || "The file could not be checked.");
+      if (!response.ok) throw new Error(data.error || _("The file could not be checked."));
       this.document = { ...this.document, ...data };
       remember(this.key, null);
       if (data.status === "uploaded") {
@@ -361,11 +362,11 @@ export class Transfer {
         this.listener.uploaded(this.document);
       } else {
         this.rejected = true;
-        this.listener.refused(data.rejection_reason || "This file was not accepted.");
+        this.listener.refused(data.rejection_reason || _("This file was not accepted."));
       }
       return;
     }
-    throw new Error("The file could not be completed.");
+    throw new Error(_("The file could not be completed."));
   }
 
   /** Stop sending and forget the resume point (the caller removes the document on the server). */

@@ -3,6 +3,7 @@
 // (requests_app/templatetags/uploads.py): URLs, CSRF token, limits, the category -> availability answer map,
 // and each area's file policy and files.
 
+import { _, format, ngettext } from "../i18n.js";
 import { filesFromDrop, refusal } from "./files.js";
 import { filePool } from "./protocol.js";
 import { overall, UploadRow, uploadsInProgress } from "./view.js";
@@ -43,9 +44,9 @@ class UploadArea {
     if (summary.status === "uploaded") {
       upload.showUploaded(summary.description);
     } else if (summary.status === "rejected") {
-      upload.refused(summary.rejection_reason || "This file was not accepted.");
+      upload.refused(summary.rejection_reason || _("This file was not accepted."));
     } else {
-      upload.setState("Paused. Choose the same file again to continue where it stopped, or remove it.", "text-warning-emphasis");
+      upload.setState(_("Paused. Choose the same file again to continue where it stopped, or remove it."), "text-warning-emphasis");
       this.pendingRows.set(summary.id, upload);
       this.checkStillStored(summary, upload);
     }
@@ -58,7 +59,7 @@ class UploadArea {
       const response = await fetch(summary.parts_url, { credentials: "same-origin" });
       if (response.status === 410) {
         upload.setState(
-          "This upload expired before it finished. Choose the same file again to upload it from the start.",
+          _("This upload expired before it finished. Choose the same file again to upload it from the start."),
           "text-warning-emphasis",
         );
       }
@@ -113,7 +114,7 @@ class UploadArea {
     this.showRefusals(refused, folder);
     for (const file of accepted) {
       const upload = new UploadRow(this, { file });
-      upload.setState("Waiting to start…");
+      upload.setState(_("Waiting to start…"));
       filePool.run(() => upload.transfer.run());
     }
     overall.update();
@@ -129,7 +130,14 @@ class UploadArea {
       .map((r) => r.file.name)
       .join(", ");
     this.errorBox.textContent = folder
-      ? `${refused.length} file(s) in the folder were left out because they are not medical images (for example ${examples}). ${this.policy.acceptedText}`
+      ? format(
+          ngettext(
+            "%(count)s file in the folder was left out because it is not a medical image (%(examples)s). %(accepted)s",
+            "%(count)s files in the folder were left out because they are not medical images (for example %(examples)s). %(accepted)s",
+            refused.length,
+          ),
+          { count: refused.length, examples, accepted: this.policy.acceptedText },
+        )
       : refused.map((r) => r.reason).join(" ");
     this.errorBox.classList.remove("d-none");
   }

@@ -1,14 +1,15 @@
 // What the family sees of each upload: one row per file (progress, speed, time left, state, remove and
 // replace) and the page-wide overall bar. The rows listen to a Transfer (protocol.js); no HTTP here.
 
+import { _, format } from "../i18n.js";
 import { humanSize, removeDocument, Transfer } from "./protocol.js";
 
 function humanDuration(seconds) {
   if (!Number.isFinite(seconds) || seconds < 0) return "";
-  if (seconds < 60) return `${Math.ceil(seconds)} s left`;
-  if (seconds < 3600) return `${Math.ceil(seconds / 60)} min left`;
+  if (seconds < 60) return format(_("%(seconds)s s left"), { seconds: Math.ceil(seconds) });
+  if (seconds < 3600) return format(_("%(minutes)s min left"), { minutes: Math.ceil(seconds / 60) });
   const hours = Math.floor(seconds / 3600);
-  return `${hours} h ${Math.ceil((seconds - hours * 3600) / 60)} min left`;
+  return format(_("%(hours)s h %(minutes)s min left"), { hours, minutes: Math.ceil((seconds - hours * 3600) / 60) });
 }
 
 /** The rows whose file this page is sending (or sent). */
@@ -22,7 +23,7 @@ export const overall = {
     wrapper.className = "upload-overall mb-3 d-none";
     wrapper.innerHTML = `
       <p class="small mb-1" data-overall-text></p>
-      <div class="progress" role="progressbar" aria-label="All files" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
+      <div class="progress" role="progressbar" aria-label="${_("All files")}" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
         <div class="progress-bar step-progress-0"></div>
       </div>`;
     firstArea.closest("form, main, body").prepend(wrapper);
@@ -42,7 +43,10 @@ export const overall = {
     bar.setAttribute("aria-valuenow", String(shown));
     bar.querySelector(".progress-bar").style.width = `${shown}%`;
     this.element.querySelector("[data-overall-text]").textContent = done
-      ? `All ${active.length} file(s) uploaded (${humanSize(total)}).`
+      ? format(_("All %(count)s file(s) uploaded (%(size)s)."), {
+          count: active.length,
+          size: humanSize(total),
+        })
       : this.unfinishedText(active, sent, total);
   },
   // Never "all uploaded" while a file failed: say how many, and that Retry continues them.
@@ -51,10 +55,16 @@ export const overall = {
     const running = active.filter((u) => !u.done && !u.hasFailed).length;
     const uploaded = active.filter((u) => u.done).length;
     if (failed && !running) {
-      return `${failed} of ${active.length} file(s) failed to upload (${uploaded} uploaded). Press Retry on each to continue it.`;
+      return format(
+        _("%(failed)s of %(count)s file(s) failed to upload (%(uploaded)s uploaded). Press Retry on each to continue it."),
+        { failed, count: active.length, uploaded },
+      );
     }
-    const failedNote = failed ? ` ${failed} failed: press Retry on each.` : "";
-    return `Uploading ${active.length} file(s): ${humanSize(sent)} of ${humanSize(total)}.${failedNote}`;
+    const failedNote = failed ? ` ${format(_("%(failed)s failed: press Retry on each."), { failed })}` : "";
+    return format(
+      _("Uploading %(count)s file(s): %(sent)s of %(total)s."),
+      { count: active.length, sent: humanSize(sent), total: humanSize(total) },
+    ) + failedNote;
   },
 };
 
@@ -100,9 +110,9 @@ export class UploadRow {
       <div class="d-flex justify-content-between align-items-start gap-2">
         <div class="text-break"><span class="fw-semibold" data-name></span> <span class="small text-body-secondary" data-size></span></div>
         <div class="d-flex gap-1 flex-shrink-0">
-          <button type="button" class="btn btn-sm btn-outline-primary py-0 d-none" data-retry>Retry</button>
-          <label class="btn btn-sm btn-link p-0 d-none" data-replace>Replace<input type="file" class="visually-hidden"></label>
-          <button type="button" class="btn btn-sm btn-link p-0" data-remove>Remove</button>
+          <button type="button" class="btn btn-sm btn-outline-primary py-0 d-none" data-retry>${_("Retry")}</button>
+          <label class="btn btn-sm btn-link p-0 d-none" data-replace>${_("Replace")}<input type="file" class="visually-hidden"></label>
+          <button type="button" class="btn btn-sm btn-link p-0" data-remove>${_("Remove")}</button>
         </div>
       </div>
       <div class="progress mt-1" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
@@ -111,10 +121,10 @@ export class UploadRow {
       <p class="small mb-0 mt-1" data-state></p>`;
     row.querySelector("[data-name]").textContent = this.name;
     row.querySelector("[data-size]").textContent = humanSize(this.file ? this.file.size : this.existing.size);
-    row.querySelector("[role=progressbar]").setAttribute("aria-label", `Upload of ${this.name}`);
-    row.querySelector("[data-remove]").setAttribute("aria-label", `Remove ${this.name}`);
+    row.querySelector("[role=progressbar]").setAttribute("aria-label", format(_("Upload of %(name)s"), { name: this.name }));
+    row.querySelector("[data-remove]").setAttribute("aria-label", format(_("Remove %(name)s"), { name: this.name }));
     row.querySelector("[data-remove]").addEventListener("click", () => this.remove());
-    row.querySelector("[data-retry]").setAttribute("aria-label", `Retry ${this.name}`);
+    row.querySelector("[data-retry]").setAttribute("aria-label", format(_("Retry %(name)s"), { name: this.name }));
     row.querySelector("[data-retry]").addEventListener("click", () => this.retry());
     const replaceInput = row.querySelector("[data-replace] input");
     replaceInput.addEventListener("change", () => {
@@ -144,8 +154,8 @@ export class UploadRow {
   }
 
   showUploaded(description) {
-    this.setState(description ? `Uploaded · ${description}` : "Uploaded", "text-success");
-    this.announce("Uploaded");
+    this.setState(description ? format(_("Uploaded · %(description)s"), { description }) : _("Uploaded"), "text-success");
+    this.announce(_("Uploaded"));
   }
 
   // --- the Transfer's listener ---
@@ -165,7 +175,7 @@ export class UploadRow {
     const percent = this.done ? 100 : Math.min(99, Math.floor((sent / size) * 100));
     this.setPercent(percent);
     if (!this.done && speed > 0) {
-      this.setState(`${percent}% · ${humanSize(speed)}/s · ${humanDuration((size - sent) / speed)}`);
+      this.setState(`${percent}% · ${format(_("%(size)s/s"), { size: humanSize(speed) })} · ${humanDuration((size - sent) / speed)}`);
     }
     overall.update();
   }
@@ -183,8 +193,8 @@ export class UploadRow {
 
   failed(message) {
     this.row.classList.add("border-danger");
-    this.setState(`Not uploaded: ${message} Press Retry to continue where it stopped.`, "text-danger");
-    this.announce(`Not uploaded: ${message}`);
+    this.setState(format(_("Not uploaded: %(message)s Press Retry to continue where it stopped."), { message }), "text-danger");
+    this.announce(format(_("Not uploaded: %(message)s"), { message }));
     this.row.querySelector("[data-retry]").classList.remove("d-none");
     overall.update();
   }
@@ -207,7 +217,7 @@ export class UploadRow {
       if (!ok) {
         this.removed = false;
         if (this.transfer) this.transfer.uncancel();
-        this.setState(error || "The file could not be removed.", "text-danger");
+        this.setState(error || _("The file could not be removed."), "text-danger");
         return;
       }
     }
@@ -219,7 +229,7 @@ export class UploadRow {
   retry() {
     this.row.classList.remove("border-danger");
     this.row.querySelector("[data-retry]").classList.add("d-none");
-    this.setState("Trying again…");
+    this.setState(_("Trying again…"));
     this.transfer.retry();
     overall.update();
   }
