@@ -14,7 +14,7 @@ from requests_app.models import Document, DocumentStatus, Status
 
 from .factories import CompleteDraftFactory
 from .sessions import open_draft
-from .staff import COORDINATOR, make_staff
+from .staff import COORDINATOR, log_in, make_staff
 from .upload_client import Uploader
 from .upload_samples import pdf_bytes
 
@@ -59,7 +59,7 @@ def test_staff_download_link_is_an_attachment_of_the_detected_type(family):
     draft.status, draft.submitted_at, draft.reference = Status.SUBMITTED, timezone.now(), "SO-TYPE-0001"
     draft.save()
     staff = Client()
-    staff.force_login(make_staff(COORDINATOR))
+    log_in(staff, make_staff(COORDINATOR))
 
     url = reverse("admin:requests_app_secondopinionrequest_download", args=[draft.pk, document.public_id])
     link = staff.get(url)["Location"]

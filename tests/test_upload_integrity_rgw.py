@@ -19,7 +19,7 @@ from requests_app.uploads import get_backend
 from .factories import CompleteDraftFactory
 from .malware_samples import eicar, zip_of
 from .sessions import open_draft
-from .staff import COORDINATOR, make_staff
+from .staff import COORDINATOR, log_in, make_staff
 from .upload_client import Uploader, checksum_headers
 from .upload_samples import MiB, dicom_bytes
 
@@ -83,7 +83,7 @@ def test_the_parts_checksums_make_the_objects_which_the_document_records_and_sta
     request_obj.status, request_obj.submitted_at, request_obj.reference = Status.SUBMITTED, timezone.now(), "SO-R-1"
     request_obj.save()
     staff = Client()
-    staff.force_login(make_staff(COORDINATOR))
+    log_in(staff, make_staff(COORDINATOR))
     page = staff.get(reverse("admin:requests_app_secondopinionrequest_change", args=[request_obj.pk]))
     assert document.checksum in page.content.decode()
 

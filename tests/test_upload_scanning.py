@@ -17,7 +17,7 @@ from requests_app.uploads import checks, scanning
 from .factories import CompleteDraftFactory
 from .malware_samples import eicar, zip_of
 from .sessions import open_draft
-from .staff import COORDINATOR, make_staff
+from .staff import COORDINATOR, log_in, make_staff
 from .upload_client import Uploader, store_records_locally
 from .upload_samples import MiB, dicom_bytes
 
@@ -57,7 +57,7 @@ def submit(draft):
 def staff_client(draft):
     submit(draft)
     client = Client()
-    client.force_login(make_staff(COORDINATOR))
+    log_in(client, make_staff(COORDINATOR))
     return client
 
 
