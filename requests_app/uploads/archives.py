@@ -124,7 +124,7 @@ class _Inspection:
     def _directory(self, fileobj):
         """The central directory's entries and where it starts, with no single read over the directory limit."""
         try:
-            with zipfile.ZipFile(_BoundedReads(fileobj, self.limits.max_directory_bytes)) as archive:
+            with zipfile.ZipFile(sniffing.DirectoryBoundedReader(fileobj, self.limits.max_directory_bytes)) as archive:
                 return archive.infolist(), archive.start_dir
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as error:
             raise ArchiveRefused(DAMAGED) from error
@@ -200,35 +200,6 @@ class _EntryStream:
             raise ArchiveRefused(SIZES_MISMATCH, self.info.filename)
         if self.crc != self.info.CRC:
             raise ArchiveRefused(DAMAGED, self.info.filename)
-
-
-class _BoundedReads(io.RawIOBase):
-    """A view of a file that refuses any single read over ``limit`` (a bomb's giant central directory)."""
-
-    def __init__(self, inner, limit):
-        self._inner = inner
-        self._limit = limit
-
-    def readable(self):
-        return True
-
-    def seekable(self):
-        return True
-
-    def tell(self):
-        return self._inner.tell()
-
-    def seek(self, offset, whence=io.SEEK_SET):
-        return self._inner.seek(offset, whence)
-
-    def read(self, n=-1):
-        if n is None or n < 0:  # zipfile reads the end record "to the end of the file"
-            here = self._inner.tell()
-            n = self._inner.seek(0, io.SEEK_END) - here
-            self._inner.seek(here)
-        if n > self._limit:
-            raise ValueError("ZIP directory too large")
-        return self._inner.read(n)
 
 
 def _check_entry_header(info):

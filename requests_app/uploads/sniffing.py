@@ -196,7 +196,7 @@ def inspect_zip(read_range, size, *, max_uncompressed_bytes, max_entries, max_di
     """
     reader = RangedReader(read_range, size)
     try:
-        archive = zipfile.ZipFile(_DirectoryBoundedReader(reader, max_directory_bytes))
+        archive = zipfile.ZipFile(DirectoryBoundedReader(reader, max_directory_bytes))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
         raise UnsafeZip("The ZIP file is damaged or incomplete.") from error
     infos = archive.infolist()
@@ -241,8 +241,8 @@ def _first_dicom_summary(archive, infos, header_bytes, attempts=3):
     return None
 
 
-class _DirectoryBoundedReader(io.RawIOBase):
-    """Refuses any single read longer than the central-directory limit (a ZIP bomb's giant directory)."""
+class DirectoryBoundedReader(io.RawIOBase):
+    """A view of a file that refuses any single read over ``limit`` (a ZIP bomb's giant central directory)."""
 
     def __init__(self, inner, limit):
         self._inner = inner
@@ -261,8 +261,10 @@ class _DirectoryBoundedReader(io.RawIOBase):
         return self._inner.seek(offset, whence)
 
     def read(self, n=-1):
-        if n is None or n < 0:
-            n = max(0, self._inner._size - self._inner.tell())
+        if n is None or n < 0:  # zipfile reads the end record "to the end of the file"
+            here = self._inner.tell()
+            n = max(0, self._inner.seek(0, io.SEEK_END) - here)
+            self._inner.seek(here)
         if n > self._limit:
             raise ValueError("ZIP directory too large")
         return self._inner.read(n)
