@@ -239,7 +239,11 @@ def test_the_records_step_with_an_upload_is_completed_with_the_keyboard_alone(br
     draft = DraftFactory()
     context = context_for(browser, live_server, draft=draft)
     page = context.new_page()
+    # Listening from the start turns on Playwright's file-chooser interception before any key is pressed;
+    # enabled only inside expect_file_chooser, the first Space could race it and open no chooser event.
+    page.on("filechooser", lambda chooser: None)
     page.goto(f"{live_server.url}/request/records/")
+    page.locator("[data-upload-area][data-category='scans'][data-ready]").wait_for(state="attached")
 
     tab_to(page, "el.name === 'scans_availability'")
     page.keyboard.press("Space")  # "I am uploading them here"
