@@ -120,7 +120,7 @@ def test_a_multi_line_answer_keeps_line_breaks_and_tabs_but_not_direction_overri
 def test_the_s3_download_link_carries_a_neutral_name_and_rfc_6266_filename(db, client, s3_storage, s3_client):
     log_in(client, make_staff(COORDINATOR))
     request_obj = make_submitted()
-    document = make_document(request_obj, "scans", name="Zoe Marsh MRI\r\n2024.dcm", size=132)
+    document = make_document(request_obj, "scans", name="Zoe Marsh MRI\r\nAxial.dcm", size=132)
     s3_client.put_object(Bucket=s3_storage, Key=document.storage_key, Body=b"\0" * 128 + b"DICM")
 
     response = client.get(
@@ -128,7 +128,7 @@ def test_the_s3_download_link_carries_a_neutral_name_and_rfc_6266_filename(db, c
     )
 
     assert response.status_code == 302
-    for part in ["Zoe", "Marsh", "MRI", "2024", "%0D", "%0A"]:
+    for part in ["Zoe", "Marsh", "MRI", "Axial", "%0D", "%0A"]:  # no digits: the signing date has some
         assert part not in response.url
     neutral = f"scans-{document.public_id.hex[:8]}.dcm"
     with urllib.request.urlopen(response.url) as fetched:  # noqa: S310 (the test S3 server)
